@@ -1,0 +1,43 @@
+package io.onegate.gateway;
+
+import io.onegate.common.config.Settings;
+import io.onegate.common.process.ProcessEndpoints;
+import io.onegate.common.process.ProcessMain;
+import io.onegate.common.process.ProcessRuntime;
+import io.onegate.gateway.api.StatusHandler;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+
+/**
+ * Composition root of a gateway node: builds the routes (/v1 relay, /api management, console, health and
+ * metrics) on one HTTP server on {@code PORT}.
+ */
+public final class GatewayApplication implements ProcessMain.Application {
+  private final HttpServer server;
+
+  private GatewayApplication(HttpServer server) {
+    this.server = server;
+  }
+
+  public static Future<ProcessMain.Application> start(ProcessRuntime runtime) {
+    Router router = Router.router(runtime.vertx());
+    ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
+    router.get("/api/status").handler(new StatusHandler(runtime.pg(), Clock.systemUTC()));
+    return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
+        .requestHandler(router)
+        .listen(runtime.config().get(Settings.PORT))
+        .map(GatewayApplication::new);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return server.close();
+  }
+}

@@ -1,0 +1,135 @@
+package io.onegate.common.config;
+
+import static io.onegate.common.config.Parsers.doubleRange;
+import static io.onegate.common.config.Parsers.intRange;
+import static io.onegate.common.config.Parsers.oneOf;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The one source of every setting OneGate reads from the environment. Names follow One API where One API has
+ * them; docs/configuration.md is checked against this list by a test ({@code ConfigurationDocTest}).
+ */
+public final class Settings {
+  private Settings() {
+  }
+
+  // ---- One API's variables -------------------------------------------------------------------------------
+  public static final Setting<Integer> PORT = of("PORT", "integer 1-65535", "3000",
+      "HTTP port of the gateway (relay /v1, management /api, console /, health and metrics).", intRange(1, 65535));
+  public static final Setting<String> SQL_DSN = of("SQL_DSN", "postgres:// DSN", null,
+      "PostgreSQL connection, e.g. postgres://user:pass@host:5432/onegate. Unset in the standalone launcher: the "
+          + "embedded PostgreSQL is used. Required by the separate process jars.", Parsers::postgresDsn);
+  public static final Setting<String> SESSION_SECRET = secret("SESSION_SECRET", "string, 16+ characters", null,
+      "Key that signs session cookies; must be identical on every gateway node. Unset: a random key is made per "
+          + "process (standalone: generated once and kept in DATA_DIR).", Parsers::sessionSecret);
+  public static final Setting<String> CRYPTO_SECRET = secret("CRYPTO_SECRET", "string, 16+ characters", null,
+      "Key that encrypts channel keys at rest (AES-256-GCM); identical on every process. Unset: SESSION_SECRET is "
+          + "used. Changing it makes stored keys unreadable (see docs/configuration.md, key rotation).",
+      Parsers::sessionSecret);
+  public static final Setting<Integer> POLLING_INTERVAL = of("POLLING_INTERVAL", "integer seconds >= 0", "0",
+      "Seconds paused between successive channels when testing channels (health worker) and refreshing channel "
+          + "balances (billing worker).", intRange(0, 86_400));
+  public static final Setting<Boolean> BATCH_UPDATE_ENABLED = of("BATCH_UPDATE_ENABLED", "true|false", "true",
+      "Billing worker aggregates usage and writes every BATCH_UPDATE_INTERVAL seconds; false flushes after every "
+          + "Kafka poll. Either way nothing is lost (offsets are stored with the data).", Parsers::bool);
+  public static final Setting<Integer> BATCH_UPDATE_INTERVAL = of("BATCH_UPDATE_INTERVAL", "integer seconds 1-3600",
+      "5", "Billing worker flush period in seconds.", intRange(1, 3600));
+  public static final Setting<Integer> CHANNEL_TEST_FREQUENCY = of("CHANNEL_TEST_FREQUENCY",
+      "integer minutes >= 0", "0", "Minutes between scheduled tests of all channels (one leader health worker "
+          + "runs them); 0 turns scheduled tests off.", intRange(0, 525_600));
+  public static final Setting<Integer> SYNC_FREQUENCY = of("SYNC_FREQUENCY", "integer seconds 1-86400", "600",
+      "Seconds between full reloads of the in-memory snapshots from PostgreSQL; only a backstop, changes are "
+          + "pushed through Hazelcast at once.", intRange(1, 86_400));
+  public static final Setting<Integer> RELAY_TIMEOUT = of("RELAY_TIMEOUT", "integer seconds >= 0", "0",
+      "Upper bound in seconds for one upstream exchange including the whole stream; 0 means none (the stream "
+          + "idle timeout still applies).", intRange(0, 86_400));
+  public static final Setting<Integer> GLOBAL_API_RATE_LIMIT = of("GLOBAL_API_RATE_LIMIT", "integer >= 0", "480",
+      "Requests per 3 minutes per client IP on /api and the dashboard billing routes; 0 turns it off.",
+      intRange(0, 1_000_000_000));
+  public static final Setting<Integer> GLOBAL_WEB_RATE_LIMIT = of("GLOBAL_WEB_RATE_LIMIT", "integer >= 0", "240",
+      "Requests per 3 minutes per client IP on the console's static files; 0 turns it off.",
+      intRange(0, 1_000_000_000));
+  public static final Setting<String> INITIAL_ROOT_TOKEN = secret("INITIAL_ROOT_TOKEN", "string (48 chars or fewer)",
+      null, "On the first start, also create an unlimited relay token with this key for root.",
+      Parsers::string);
+  public static final Setting<String> INITIAL_ROOT_ACCESS_TOKEN = secret("INITIAL_ROOT_ACCESS_TOKEN",
+      "string (32 chars or fewer)", null, "On the first start, root's management access token.", Parsers::string);
+  public static final Setting<String> NODE_TYPE = of("NODE_TYPE", "master|slave", "master",
+      "slave nodes never run database migrations and may redirect the console to FRONTEND_BASE_URL.",
+      oneOf("master", "slave"));
+  public static final Setting<String> FRONTEND_BASE_URL = of("FRONTEND_BASE_URL", "http(s) URL", null,
+      "On slave nodes: redirect console pages (not /api or /v1) to this address.", Settings::httpUrl);
+  public static final Setting<Boolean> DEBUG = of("DEBUG", "true|false", "false",
+      "Debug logging (request bodies are still never logged).", Parsers::bool);
+
+  // ---- OneGate's own ---------------------------------------------------------------------------------------
+  public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = of("KAFKA_BOOTSTRAP_SERVERS", "host:port list",
+      "127.0.0.1:9092", "Kafka brokers (comma-separated). The standalone launcher starts its own broker and sets it.",
+      raw -> String.join(",", Parsers.hostPortList(raw)));
+  public static final Setting<String> KAFKA_TOPIC_PREFIX = of("KAFKA_TOPIC_PREFIX", "string [a-z0-9._-]", "onegate.",
+      "Prefix of OneGate's Kafka topics (<prefix>usage, <prefix>attempts).", Settings::topicPrefix);
+  public static final Setting<Integer> KAFKA_PARTITIONS = of("KAFKA_PARTITIONS", "integer 1-1024", "6",
+      "Partitions of the topics OneGate creates when they do not exist.", intRange(1, 1024));
+  public static final Setting<String> HAZELCAST_CLUSTER_NAME = of("HAZELCAST_CLUSTER_NAME", "string", "onegate",
+      "Hazelcast cluster name; every process of one deployment uses the same.", Parsers::string);
+  public static final Setting<String> HAZELCAST_MEMBERS = of("HAZELCAST_MEMBERS", "host[:port] list",
+      "127.0.0.1", "Addresses of Hazelcast members to join over TCP (multicast is off).", Parsers::string);
+  public static final Setting<String> HAZELCAST_INTERFACE = of("HAZELCAST_INTERFACE", "IP address", "127.0.0.1",
+      "Address this process's Hazelcast member binds to and announces.", Parsers::string);
+  public static final Setting<Integer> HAZELCAST_PORT = of("HAZELCAST_PORT", "integer 1-65535", "5701",
+      "First port tried by this process's Hazelcast member (the next free one is used).", intRange(1, 65535));
+  public static final Setting<Integer> BILLING_WORKER_PORT = of("BILLING_WORKER_PORT", "integer 0-65535", "3001",
+      "HTTP port of the billing worker's health and metrics endpoints; 0 picks a free port.", intRange(0, 65535));
+  public static final Setting<Integer> HEALTH_WORKER_PORT = of("HEALTH_WORKER_PORT", "integer 0-65535", "3002",
+      "HTTP port of the health worker's health and metrics endpoints; 0 picks a free port.", intRange(0, 65535));
+  public static final Setting<String> DATA_DIR = of("DATA_DIR", "directory path", "./data",
+      "Standalone launcher: where the embedded PostgreSQL, Kafka log and generated secrets live.", Parsers::string);
+  public static final Setting<Integer> EMBEDDED_POSTGRES_PORT = of("EMBEDDED_POSTGRES_PORT", "integer 1-65535",
+      "5433", "Standalone launcher: port of the embedded PostgreSQL (127.0.0.1 only).", intRange(1, 65535));
+  public static final Setting<Integer> EMBEDDED_KAFKA_PORT = of("EMBEDDED_KAFKA_PORT", "integer 1-65535", "9092",
+      "Standalone launcher: port of the embedded Kafka broker (127.0.0.1 only).", intRange(1, 65535));
+  public static final Setting<String> LOG_FORMAT = of("LOG_FORMAT", "text|json", "text",
+      "Log line format: one line per event either way.", oneOf("text", "json"));
+  public static final Setting<String> LOG_LEVEL = of("LOG_LEVEL", "error|warn|info|debug|trace", "info",
+      "Level of OneGate's own loggers.", oneOf("error", "warn", "info", "debug", "trace"));
+  public static final Setting<Integer> SQL_MAX_OPEN_CONNS = of("SQL_MAX_OPEN_CONNS", "integer 1-1000", "16",
+      "PostgreSQL pool size per process.", intRange(1, 1000));
+  public static final Setting<Double> STARTUP_TIMEOUT = of("STARTUP_TIMEOUT", "seconds 1-600", "60",
+      "How long a process waits for PostgreSQL, Kafka and Hazelcast before giving up at start.",
+      doubleRange(1, 600));
+
+  /** Every setting, in documentation order. */
+  public static final List<Setting<?>> ALL = List.of(
+      PORT, SQL_DSN, SESSION_SECRET, CRYPTO_SECRET, POLLING_INTERVAL, BATCH_UPDATE_ENABLED, BATCH_UPDATE_INTERVAL,
+      CHANNEL_TEST_FREQUENCY, SYNC_FREQUENCY, RELAY_TIMEOUT, GLOBAL_API_RATE_LIMIT, GLOBAL_WEB_RATE_LIMIT,
+      INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE, FRONTEND_BASE_URL, DEBUG,
+      KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
+      HAZELCAST_INTERFACE, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
+      EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT);
+
+  private static <T> Setting<T> of(String name, String type, String def, String doc, Function<String, T> parser) {
+    return new Setting<>(name, type, def, doc, parser, false);
+  }
+
+  private static <T> Setting<T> secret(String name, String type, String def, String doc,
+                                       Function<String, T> parser) {
+    return new Setting<>(name, type, def, doc, parser, true);
+  }
+
+  private static String httpUrl(String raw) {
+    if (!raw.startsWith("http://") && !raw.startsWith("https://")) {
+      throw new IllegalArgumentException("");
+    }
+    return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+  }
+
+  private static String topicPrefix(String raw) {
+    if (!raw.matches("[a-zA-Z0-9._-]*")) {
+      throw new IllegalArgumentException("");
+    }
+    return raw;
+  }
+
+}

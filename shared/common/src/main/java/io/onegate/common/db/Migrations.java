@@ -1,0 +1,34 @@
+package io.onegate.common.db;
+
+import io.onegate.common.config.PostgresDsn;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the versioned schema in {@code db/migration} with Flyway. Blocking: call it from a worker thread at
+ * start-up only. Flyway holds a PostgreSQL advisory lock while migrating, so concurrent starts of several
+ * processes run the migrations once.
+ */
+public final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  private Migrations() {
+  }
+
+  /** Migrates to the latest version; returns the number of migrations applied now. */
+  public static int migrate(PostgresDsn dsn) {
+    Flyway flyway = Flyway.configure()
+        .dataSource(dsn.jdbcUrl(), dsn.user(), dsn.password())
+        .locations("classpath:db/migration")
+        .connectRetries(10)
+        .load();
+    MigrateResult result = flyway.migrate();
+    if (result.migrationsExecuted > 0) {
+      LOG.info("database schema migrated to version {} ({} migrations applied)", result.targetSchemaVersion,
+          result.migrationsExecuted);
+    }
+    return result.migrationsExecuted;
+  }
+}

@@ -1,0 +1,63 @@
+package io.onegate.common.event;
+
+import io.onegate.common.error.FailureClass;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+
+/**
+ * The outcome of one upstream attempt (a request retried on two channels has two). Published by the gateway to
+ * the attempts topic keyed by channel id, consumed by the health worker.
+ *
+ * @param source     "relay" for live traffic, "test" for a scheduled or manual channel test
+ * @param httpStatus upstream status, or 0 when no response arrived (network error, timeout)
+ * @param errorCode  upstream structured error code/type (e.g. invalid_api_key), or empty
+ */
+public record AttemptOutcome(int schemaVersion, String attemptId, String requestId, long occurredAtMillis,
+                             int channelId, int channelType, String model, int httpStatus,
+                             FailureClass failureClass, String errorCode, long latencyMillis, boolean firstAttempt,
+                             String source) {
+  public static final int SCHEMA_VERSION = 1;
+
+  public AttemptOutcome {
+    Objects.requireNonNull(attemptId, "attemptId");
+    Objects.requireNonNull(failureClass, "failureClass");
+    requestId = requestId == null ? "" : requestId;
+    model = model == null ? "" : model;
+    errorCode = errorCode == null ? "" : errorCode;
+    source = source == null ? "relay" : source;
+  }
+
+  public boolean success() {
+    return failureClass == FailureClass.NONE;
+  }
+
+  public String kafkaKey() {
+    return Integer.toString(channelId);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("v", schemaVersion).put("attempt_id", attemptId).put("request_id", requestId)
+        .put("ts", occurredAtMillis).put("channel_id", channelId).put("channel_type", channelType)
+        .put("model", model).put("http_status", httpStatus).put("failure_class", failureClass.name())
+        .put("error_code", errorCode).put("latency_ms", latencyMillis).put("first_attempt", firstAttempt)
+        .put("source", source);
+  }
+
+  public String encode() {
+    return toJson().encode();
+  }
+
+  public static AttemptOutcome decode(String json) {
+    JsonObject j = new JsonObject(json);
+    FailureClass failure;
+    try {
+      failure = FailureClass.valueOf(j.getString("failure_class", "UNKNOWN"));
+    } catch (IllegalArgumentException e) {
+      failure = FailureClass.UNKNOWN;
+    }
+    return new AttemptOutcome(j.getInteger("v", 1), j.getString("attempt_id"), j.getString("request_id"),
+        j.getLong("ts", 0L), j.getInteger("channel_id", 0), j.getInteger("channel_type", 0), j.getString("model"),
+        j.getInteger("http_status", 0), failure, j.getString("error_code"), j.getLong("latency_ms", 0L),
+        j.getBoolean("first_attempt", true), j.getString("source"));
+  }
+}

@@ -1,0 +1,84 @@
+package io.onegate.common.event;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+
+/**
+ * One settled relay request: the fact the billing worker applies to the ledger exactly once (idempotent on
+ * {@link #requestId}). Published to the usage topic keyed by {@link #userId} so one user's events stay in order.
+ * Versioned JSON ({@link #SCHEMA_VERSION}); readers ignore unknown fields and refuse newer major versions.
+ *
+ * @param type             One API log type: 2 consume (others are written by /api directly)
+ * @param quota            quota units charged (already priced by the gateway: ratios applied)
+ * @param preConsumed      quota reserved at admission and released at settlement (informational)
+ * @param status           "success", "client_aborted" (billed for what was delivered) or "failed" (quota 0)
+ * @param content          One API's consume-log text (the ratios used)
+ */
+public record UsageEvent(int schemaVersion, String requestId, long occurredAtMillis, int type, int userId,
+                         String username, int tokenId, String tokenName, boolean tokenUnlimited, int channelId,
+                         int channelType, String group, String requestedModel, String upstreamModel,
+                         long promptTokens, long completionTokens, long quota, long preConsumed, boolean stream,
+                         long latencyMillis, String status, int httpStatus, String content,
+                         boolean systemPromptReset) {
+  public static final int SCHEMA_VERSION = 1;
+  public static final int TYPE_CONSUME = 2;
+
+  public UsageEvent {
+    Objects.requireNonNull(requestId, "requestId");
+    if (quota < 0 || promptTokens < 0 || completionTokens < 0) {
+      throw new IllegalArgumentException("negative usage in event " + requestId);
+    }
+    username = nz(username);
+    tokenName = nz(tokenName);
+    group = nz(group);
+    requestedModel = nz(requestedModel);
+    upstreamModel = nz(upstreamModel);
+    status = nz(status);
+    content = nz(content);
+  }
+
+  /** Kafka record key: the user id, so one user's events are applied in order. */
+  public String kafkaKey() {
+    return Integer.toString(userId);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("v", schemaVersion).put("request_id", requestId).put("ts", occurredAtMillis).put("type", type)
+        .put("user_id", userId).put("username", username).put("token_id", tokenId).put("token_name", tokenName)
+        .put("token_unlimited", tokenUnlimited).put("channel_id", channelId).put("channel_type", channelType)
+        .put("group", group).put("requested_model", requestedModel).put("model", upstreamModel)
+        .put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens).put("quota", quota)
+        .put("pre_consumed", preConsumed).put("stream", stream).put("latency_ms", latencyMillis)
+        .put("status", status).put("http_status", httpStatus).put("content", content)
+        .put("system_prompt_reset", systemPromptReset);
+  }
+
+  public String encode() {
+    return toJson().encode();
+  }
+
+  public static UsageEvent decode(String json) {
+    return fromJson(new JsonObject(json));
+  }
+
+  public static UsageEvent fromJson(JsonObject j) {
+    int version = j.getInteger("v", 1);
+    if (version > SCHEMA_VERSION) {
+      throw new IllegalArgumentException("usage event schema v" + version + " is newer than this reader (v"
+          + SCHEMA_VERSION + ")");
+    }
+    return new UsageEvent(version, j.getString("request_id"), j.getLong("ts", 0L), j.getInteger("type", TYPE_CONSUME),
+        j.getInteger("user_id", 0), j.getString("username"), j.getInteger("token_id", 0), j.getString("token_name"),
+        j.getBoolean("token_unlimited", false), j.getInteger("channel_id", 0), j.getInteger("channel_type", 0),
+        j.getString("group"), j.getString("requested_model"), j.getString("model"),
+        j.getLong("prompt_tokens", 0L), j.getLong("completion_tokens", 0L), j.getLong("quota", 0L),
+        j.getLong("pre_consumed", 0L), j.getBoolean("stream", false), j.getLong("latency_ms", 0L),
+        j.getString("status"), j.getInteger("http_status", 0), j.getString("content"),
+        j.getBoolean("system_prompt_reset", false));
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+}

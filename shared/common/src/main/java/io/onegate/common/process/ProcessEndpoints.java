@@ -1,0 +1,49 @@
+package io.onegate.common.process;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Liveness ({@code /healthz}), readiness ({@code /readyz}) and Prometheus metrics ({@code /metrics}) of a
+ * process, mounted on its router. Readiness is green only when every dependency check succeeds.
+ */
+public final class ProcessEndpoints {
+  private ProcessEndpoints() {
+  }
+
+  public static void mount(Router router, ReadinessChecks checks, PrometheusMeterRegistry registry) {
+    router.get("/healthz").handler(ctx -> ctx.response()
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("status", "UP").encode()));
+    router.get("/readyz").handler(ctx -> checks.run().onComplete(ar -> {
+      Map<String, String> results = ar.result();
+      boolean ready = results.values().stream().allMatch("UP"::equals);
+      JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN");
+      JsonObject details = new JsonObject();
+      results.forEach(details::put);
+      body.put("checks", details);
+      ctx.response().setStatusCode(ready ? 200 : 503)
+          .putHeader("content-type", "application/json")
+          .end(body.encode());
+    }));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+  }
+
+  /** Helper for callers that want the list of failing dependency names. */
+  public static List<String> failing(Map<String, String> results) {
+    List<String> out = new ArrayList<>();
+    results.forEach((k, v) -> {
+      if (!"UP".equals(v)) {
+        out.add(k);
+      }
+    });
+    return out;
+  }
+
+}

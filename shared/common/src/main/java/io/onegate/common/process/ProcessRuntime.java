@@ -1,0 +1,171 @@
+package io.onegate.common.process;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.onegate.common.cluster.HazelcastSetup;
+import io.onegate.common.config.Config;
+import io.onegate.common.config.PostgresDsn;
+import io.onegate.common.config.Settings;
+import io.onegate.common.db.Migrations;
+import io.onegate.common.db.PgPools;
+import io.onegate.common.db.RootBootstrap;
+import io.onegate.common.kafka.KafkaSupport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every OneGate process runs on: a clustered Vert.x (one Hazelcast member), a PostgreSQL pool, a Kafka admin
+ * client, a Prometheus registry and the readiness checks over all three. {@link #start} migrates the schema
+ * (unless {@code NODE_TYPE=slave}) and creates the root user on an empty database.
+ */
+public final class ProcessRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+
+  private final Config config;
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+  private final Pool pg;
+  private final Admin kafkaAdmin;
+  private final PrometheusMeterRegistry metrics;
+  private final ReadinessChecks readiness;
+
+  private ProcessRuntime(Config config, Vertx vertx, HazelcastClusterManager clusterManager, Pool pg,
+                         Admin kafkaAdmin, PrometheusMeterRegistry metrics) {
+    this.config = config;
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+    this.pg = pg;
+    this.kafkaAdmin = kafkaAdmin;
+    this.metrics = metrics;
+    this.readiness = new ReadinessChecks(vertx, 3000)
+        .add("postgres", () -> pg.query("SELECT 1").execute())
+        .add("kafka", () -> KafkaSupport.ping(kafkaAdmin))
+        .add("hazelcast", () -> clusterManager.isActive()
+            && clusterManager.getHazelcastInstance().getLifecycleService().isRunning()
+            ? Future.succeededFuture() : Future.failedFuture("Hazelcast member is not running"));
+  }
+
+  /** Joins the cluster, prepares the database and Kafka topics; fails if any is unreachable in time. */
+  public static Future<ProcessRuntime> start(Config config) {
+    PostgresDsn dsn = PostgresDsn.parse(config.get(Settings.SQL_DSN));
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastSetup.memberConfig(config));
+    String host = config.get(Settings.HAZELCAST_INTERFACE);
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true))
+        .setEventBusOptions(new EventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0));
+    return Vertx.builder()
+        .with(options)
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .withClusterManager(clusterManager)
+        .buildClustered()
+        .compose(vertx -> prepareDatabase(vertx, config, dsn)
+            .map(v -> new ProcessRuntime(config, vertx, clusterManager,
+                PgPools.create(vertx, dsn, config.get(Settings.SQL_MAX_OPEN_CONNS)), KafkaSupport.admin(config),
+                metrics))
+            .compose(runtime -> KafkaSupport.ensureTopics(runtime.kafkaAdmin, config)
+                .timeout(Duration.ofSeconds(config.get(Settings.STARTUP_TIMEOUT).longValue()).toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS)
+                .map(runtime)
+                .recover(err -> runtime.close().transform(x -> Future.failedFuture(
+                    "Kafka at " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS) + " is unreachable: "
+                        + err.getMessage()))))
+            .onFailure(err -> vertx.close()));
+  }
+
+  private static Future<Void> prepareDatabase(Vertx vertx, Config config, PostgresDsn dsn) {
+    return vertx.executeBlocking(() -> {
+      if (!"slave".equals(config.get(Settings.NODE_TYPE))) {
+        Migrations.migrate(dsn);
+        RootBootstrap.createRootIfNeeded(dsn, config.find(Settings.INITIAL_ROOT_TOKEN),
+            config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN), Clock.systemUTC());
+      }
+      return null;
+    }, false);
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pg() {
+    return pg;
+  }
+
+  public Admin kafkaAdmin() {
+    return kafkaAdmin;
+  }
+
+  public HazelcastInstance hazelcast() {
+    return clusterManager.getHazelcastInstance();
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  public ReadinessChecks readiness() {
+    return readiness;
+  }
+
+  /** Closes the pool, the Kafka admin client and Vert.x (which leaves the cluster). Never fails. */
+  public Future<Void> close() {
+    return pg.close()
+        .eventually(() -> vertx.executeBlocking(() -> {
+          kafkaAdmin.close(Duration.ofSeconds(2));
+          return null;
+        }))
+        .eventually(vertx::close)
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+
+  /**
+   * Closes like {@link #close} and waits (at most {@code timeout}) until the Hazelcast member has left. For
+   * shutdown hooks: listeners of Vert.x's own close future cannot run once its event loops are gone, so this
+   * waits on the member's state instead.
+   */
+  public void closeBlocking(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    awaitQuietly(pg.close(), timeout);
+    kafkaAdmin.close(Duration.ofSeconds(2));
+    HazelcastInstance member = clusterManager.getHazelcastInstance();
+    vertx.close();
+    while (member != null && member.getLifecycleService().isRunning() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    LOG.debug("process runtime closed");
+  }
+
+  /** Waits for {@code future} from a non-Vert.x thread, ignoring its outcome. */
+  public static void awaitQuietly(Future<?> future, Duration timeout) {
+    java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+    future.onComplete(ar -> latch.countDown());
+    try {
+      latch.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

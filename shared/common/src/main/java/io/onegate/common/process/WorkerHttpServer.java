@@ -1,0 +1,20 @@
+package io.onegate.common.process;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+/** The small HTTP server of a worker process: health, readiness and metrics only. */
+public final class WorkerHttpServer {
+  private WorkerHttpServer() {
+  }
+
+  public static Future<HttpServer> start(ProcessRuntime runtime, int port) {
+    Router router = Router.router(runtime.vertx());
+    ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
+    return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
+        .requestHandler(router)
+        .listen(port);
+  }
+}
