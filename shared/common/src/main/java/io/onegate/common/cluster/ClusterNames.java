@@ -14,6 +14,8 @@ public final class ClusterNames {
   public static final String LIVE_USER_BALANCES = "onegate.live.user-balances";
   /** IMap tokenId -> live remaining quota of limited tokens. */
   public static final String LIVE_TOKEN_BALANCES = "onegate.live.token-balances";
+  /** IMap with the live-balance epoch (see LiveBalances#epoch). */
+  public static final String LIVE_BALANCE_META = "onegate.live.meta";
   /** Lock name of the health worker's scheduled-test leadership. */
   public static final String HEALTH_LEADER_LOCK = "onegate.health.leader";
 }

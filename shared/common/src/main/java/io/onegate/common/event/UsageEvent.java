@@ -13,13 +13,15 @@ import java.util.Objects;
  * @param preConsumed      quota reserved at admission and released at settlement (informational)
  * @param status           "success", "client_aborted" (billed for what was delivered) or "failed" (quota 0)
  * @param content          One API's consume-log text (the ratios used)
+ * @param balanceEpoch     the live-balance epoch the reservation was made in (see LiveBalances); the billing
+ *                         worker releases pending balance only for events of the current epoch
  */
 public record UsageEvent(int schemaVersion, String requestId, long occurredAtMillis, int type, int userId,
                          String username, int tokenId, String tokenName, boolean tokenUnlimited, int channelId,
                          int channelType, String group, String requestedModel, String upstreamModel,
                          long promptTokens, long completionTokens, long quota, long preConsumed, boolean stream,
                          long latencyMillis, String status, int httpStatus, String content,
-                         boolean systemPromptReset) {
+                         boolean systemPromptReset, String balanceEpoch) {
   public static final int SCHEMA_VERSION = 1;
   public static final int TYPE_CONSUME = 2;
 
@@ -35,6 +37,7 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
     upstreamModel = nz(upstreamModel);
     status = nz(status);
     content = nz(content);
+    balanceEpoch = nz(balanceEpoch);
   }
 
   /** Kafka record key: the user id, so one user's events are applied in order. */
@@ -51,7 +54,8 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
         .put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens).put("quota", quota)
         .put("pre_consumed", preConsumed).put("stream", stream).put("latency_ms", latencyMillis)
         .put("status", status).put("http_status", httpStatus).put("content", content)
-        .put("system_prompt_reset", systemPromptReset);
+        .put("system_prompt_reset", systemPromptReset)
+        .put("balance_epoch", balanceEpoch);
   }
 
   public String encode() {
@@ -75,7 +79,7 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
         j.getLong("prompt_tokens", 0L), j.getLong("completion_tokens", 0L), j.getLong("quota", 0L),
         j.getLong("pre_consumed", 0L), j.getBoolean("stream", false), j.getLong("latency_ms", 0L),
         j.getString("status"), j.getInteger("http_status", 0), j.getString("content"),
-        j.getBoolean("system_prompt_reset", false));
+        j.getBoolean("system_prompt_reset", false), j.getString("balance_epoch"));
   }
 
   private static String nz(String s) {

@@ -1,0 +1,157 @@
+package io.onegate.common.balance;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.onegate.common.cluster.ClusterNames;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * Cluster-wide live balances of users and limited tokens, in Hazelcast. Each entry holds two numbers:
+ * {@code settled} (what PostgreSQL says, kept in step by the billing worker and by top-ups) and {@code pending}
+ * (reservations in flight plus usage emitted but not yet applied). Available = settled − pending. Every change is
+ * one atomic entry-processor call on the key's owner, so N gateway nodes admitting concurrently cannot together
+ * spend more than is available (beyond what is already in flight). Non-blocking: results complete on the caller's
+ * Vert.x context.
+ *
+ * <p>Entries are seeded lazily from the caller's snapshot of PostgreSQL ({@code seed} arguments) when absent.
+ */
+public final class LiveBalances {
+  private final IMap<Integer, long[]> users;
+  private final IMap<Integer, long[]> tokens;
+  private final String epoch;
+
+  public LiveBalances(HazelcastInstance hazelcast) {
+    this.users = hazelcast.getMap(ClusterNames.LIVE_USER_BALANCES);
+    this.tokens = hazelcast.getMap(ClusterNames.LIVE_TOKEN_BALANCES);
+    IMap<String, String> meta = hazelcast.getMap(ClusterNames.LIVE_BALANCE_META);
+    String fresh = java.util.UUID.randomUUID().toString();
+    String existing = meta.putIfAbsent("epoch", fresh);
+    this.epoch = existing == null ? fresh : existing;
+  }
+
+  /**
+   * The id of this cluster's balance state: a new one after a full-cluster restart (all entries lost). Usage events
+   * carry it; pending balance is released only for events reserved in the current epoch. Blocking call at
+   * construction (start-up only).
+   */
+  public String epoch() {
+    return epoch;
+  }
+
+  /**
+   * Reserves {@code amount} on the user and, when {@code tokenId} is not null, on the limited token: both or
+   * neither. Completes with false when either lacks the balance.
+   */
+  public Future<Boolean> reserve(Context ctx, int userId, long userSeed, Integer tokenId, long tokenSeed,
+                                 long amount) {
+    return on(ctx, users.submitToKey(userId, new Reserve(userSeed, amount))).compose(userOk -> {
+      if (!userOk) {
+        return Future.succeededFuture(false);
+      }
+      if (tokenId == null) {
+        return Future.succeededFuture(true);
+      }
+      return on(ctx, tokens.submitToKey(tokenId, new Reserve(tokenSeed, amount))).compose(tokenOk -> tokenOk
+          ? Future.succeededFuture(true)
+          : on(ctx, users.submitToKey(userId, new Adjust(0, -amount))).map(false));
+    });
+  }
+
+  /** Settles a reservation: pending moves by (actual − reserved) on the user and the limited token. */
+  public Future<Void> settle(Context ctx, int userId, Integer tokenId, long reserved, long actual) {
+    long delta = actual - reserved;
+    if (delta == 0) {
+      return Future.succeededFuture();
+    }
+    Future<Object> user = on(ctx, users.submitToKey(userId, new Adjust(0, delta)));
+    Future<Object> token = tokenId == null ? Future.succeededFuture()
+        : on(ctx, tokens.submitToKey(tokenId, new Adjust(0, delta)));
+    return Future.all(user, token).mapEmpty();
+  }
+
+  /** The billing worker applied {@code amount} to PostgreSQL: settled and pending both drop (available unchanged). */
+  public Future<Void> applied(Context ctx, int userId, Integer tokenId, long amount) {
+    Future<Object> user = on(ctx, users.submitToKey(userId, new Adjust(-amount, -amount)));
+    Future<Object> token = tokenId == null ? Future.succeededFuture()
+        : on(ctx, tokens.submitToKey(tokenId, new Adjust(-amount, -amount)));
+    return Future.all(user, token).mapEmpty();
+  }
+
+  /** A top-up or admin edit changed the user's settled quota by {@code delta} in PostgreSQL. */
+  public Future<Void> creditUser(Context ctx, int userId, long delta) {
+    return on(ctx, users.submitToKey(userId, new Adjust(delta, 0))).mapEmpty();
+  }
+
+  /** An admin set the token's remaining quota (or made it unlimited): forget the entry, the next use re-seeds. */
+  public Future<Void> resetToken(Context ctx, int tokenId) {
+    return on(ctx, tokens.removeAsync(tokenId)).mapEmpty();
+  }
+
+  /** Available balance of a user, or empty when not seeded yet. */
+  public Future<Long> availableUser(Context ctx, int userId) {
+    return on(ctx, users.getAsync(userId)).map(v -> v == null ? null : v[0] - v[1]);
+  }
+
+  /** Raw {settled, pending} of every seeded user (for reconciliation and tests). */
+  public Map<Integer, long[]> snapshotUsers() {
+    return Map.copyOf(users);
+  }
+
+  private static <T> Future<T> on(Context ctx, java.util.concurrent.CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, ctx);
+  }
+
+  /** Seeds when absent; then pending += amount only if settled − pending − amount ≥ 0. */
+  static final class Reserve implements EntryProcessor<Integer, long[], Boolean>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long seed;
+    private final long amount;
+
+    Reserve(long seed, long amount) {
+      this.seed = seed;
+      this.amount = amount;
+    }
+
+    @Override
+    public Boolean process(Map.Entry<Integer, long[]> entry) {
+      long[] v = entry.getValue() == null ? new long[] {seed, 0} : entry.getValue().clone();
+      if (v[0] - v[1] - amount < 0) {
+        if (entry.getValue() == null) {
+          entry.setValue(v);
+        }
+        return false;
+      }
+      v[1] += amount;
+      entry.setValue(v);
+      return true;
+    }
+  }
+
+  /** settled += dSettled, pending += dPending on an existing entry (absent entries are left to the next seed). */
+  static final class Adjust implements EntryProcessor<Integer, long[], Object>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long dSettled;
+    private final long dPending;
+
+    Adjust(long dSettled, long dPending) {
+      this.dSettled = dSettled;
+      this.dPending = dPending;
+    }
+
+    @Override
+    public Object process(Map.Entry<Integer, long[]> entry) {
+      if (entry.getValue() == null) {
+        return null;
+      }
+      long[] v = entry.getValue().clone();
+      v[0] += dSettled;
+      v[1] += dPending;
+      entry.setValue(v);
+      return null;
+    }
+  }
+}
