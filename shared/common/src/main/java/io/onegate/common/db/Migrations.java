@@ -17,12 +17,13 @@ public final class Migrations {
   private Migrations() {
   }
 
-  /** Migrates to the latest version; returns the number of migrations applied now. */
-  public static int migrate(PostgresDsn dsn) {
+  /** Migrates to the latest version, waiting up to about {@code waitSeconds} for the server; returns how many ran. */
+  public static int migrate(PostgresDsn dsn, int waitSeconds) {
     Flyway flyway = Flyway.configure()
         .dataSource(dsn.jdbcUrl(), dsn.user(), dsn.password())
         .locations("classpath:db/migration")
-        .connectRetries(10)
+        .connectRetries(Math.max(1, waitSeconds / 2))
+        .connectRetriesInterval(2)
         .load();
     MigrateResult result = flyway.migrate();
     if (result.migrationsExecuted > 0) {

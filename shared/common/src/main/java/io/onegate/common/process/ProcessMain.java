@@ -26,6 +26,7 @@ public final class ProcessMain {
     Config config;
     try {
       config = Config.fromEnvironment();
+      config.get(io.onegate.common.config.Settings.SQL_DSN); // required by every separate process
     } catch (ConfigException e) {
       System.err.println("onegate " + processName + ": " + e.getMessage());
       System.exit(2);

@@ -88,7 +88,7 @@ public final class ProcessRuntime {
   private static Future<Void> prepareDatabase(Vertx vertx, Config config, PostgresDsn dsn) {
     return vertx.executeBlocking(() -> {
       if (!"slave".equals(config.get(Settings.NODE_TYPE))) {
-        Migrations.migrate(dsn);
+        Migrations.migrate(dsn, config.get(Settings.STARTUP_TIMEOUT).intValue());
         RootBootstrap.createRootIfNeeded(dsn, config.find(Settings.INITIAL_ROOT_TOKEN),
             config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN), Clock.systemUTC());
       }
