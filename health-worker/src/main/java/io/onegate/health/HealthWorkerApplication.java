@@ -78,6 +78,9 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
       HealthPolicy policy = new HealthPolicy(HealthRules.fromConfig(config), clock);
       ChannelRepository channels = new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config));
       ChannelProber prober = proberFactory.apply(runtime);
+      if (prober instanceof OpenAiCompatibleProber closable) {
+        parts.add(closable::close);
+      }
       ChannelTester tester = new ChannelTester(runtime.pg(), channels, prober, writer, policy, options, clock,
           config.get(Settings.HEALTH_TEST_MODEL));
       Optional<TestScheduler> scheduler = testPeriod(config).map(period -> new TestScheduler(runtime.vertx(),

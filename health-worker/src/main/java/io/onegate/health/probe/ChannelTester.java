@@ -78,8 +78,18 @@ public final class ChannelTester {
             .recover(err -> Future.succeededFuture(ProbeResult.failed(0, FailureClass.UNKNOWN, 0, "",
                 "probe failed: " + err.getClass().getSimpleName())));
     String modelName = model.orElse("");
-    return probe.compose(result -> record(id, modelName, result)
+    return probe.map(this::slowIsFailure).compose(result -> record(id, modelName, result)
         .map(new TestReport(id, modelName, result, Optional.empty())));
+  }
+
+  /** A test slower than ChannelDisableThreshold seconds (0 = no limit) counts as a timeout. */
+  private ProbeResult slowIsFailure(ProbeResult result) {
+    double limitSeconds = Switches.from(options.get()).slowTestSeconds();
+    if (!result.success() || limitSeconds <= 0 || result.latencyMillis() <= limitSeconds * 1000) {
+      return result;
+    }
+    return ProbeResult.failed(result.latencyMillis(), FailureClass.TIMEOUT, result.httpStatus(), "",
+        "answered in " + result.latencyMillis() + " ms, slower than ChannelDisableThreshold " + limitSeconds + " s");
   }
 
   private Future<Void> record(int channelId, String model, ProbeResult result) {
