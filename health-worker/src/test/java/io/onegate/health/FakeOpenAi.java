@@ -26,6 +26,7 @@ public final class FakeOpenAi implements AutoCloseable {
   private final Set<String> deadKeys = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> requestsByKey = new ConcurrentHashMap<>();
   private final Map<String, String> lastModelByKey = new ConcurrentHashMap<>();
+  private final Map<String, Long> delayByKey = new ConcurrentHashMap<>();
   public final List<Hook> hooks = new CopyOnWriteArrayList<>();
 
   public FakeOpenAi() throws Exception {
@@ -54,13 +55,19 @@ public final class FakeOpenAi implements AutoCloseable {
                 .put("type", "invalid_request_error").putNull("param").put("code", "invalid_api_key")).encode());
         return;
       }
-      req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+      long delay = delayByKey.getOrDefault(key, 0L);
+      JsonObject answer = new JsonObject()
           .put("id", "chatcmpl-1").put("object", "chat.completion").put("created", 1).put("model", json.getString("model"))
           .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
               .put("message", new JsonObject().put("role", "assistant").put("content", json.getString("model")))
               .put("finish_reason", "stop")))
           .put("usage", new JsonObject().put("prompt_tokens", 12).put("completion_tokens", 3)
-              .put("total_tokens", 15)).encode());
+              .put("total_tokens", 15));
+      if (delay > 0) {
+        vertx.setTimer(delay, t -> req.response().putHeader("Content-Type", "application/json").end(answer.encode()));
+      } else {
+        req.response().putHeader("Content-Type", "application/json").end(answer.encode());
+      }
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -74,6 +81,11 @@ public final class FakeOpenAi implements AutoCloseable {
     } else {
       deadKeys.remove(key);
     }
+  }
+
+  /** Answers successful requests with this key only after {@code millis}. */
+  public void setDelay(String key, long millis) {
+    delayByKey.put(key, millis);
   }
 
   public int requests(String key) {
