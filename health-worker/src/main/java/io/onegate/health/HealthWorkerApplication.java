@@ -10,6 +10,7 @@ import io.onegate.common.process.WorkerHttpServer;
 import io.onegate.health.channel.ChannelRepository;
 import io.onegate.health.consume.OutcomeConsumer;
 import io.onegate.health.notify.HealthNotifications;
+import io.onegate.health.notify.LowBalanceService;
 import io.onegate.health.notify.MailNotifier;
 import io.onegate.health.notify.WebhookNotifier;
 import io.onegate.health.policy.HealthPolicy;
@@ -67,7 +68,8 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
     Config config = runtime.config();
     Clock clock = Clock.systemUTC();
     List<Stoppable> parts = new ArrayList<>();
-    return LiveOptions.start(runtime.vertx(), runtime.pg()).compose(options -> {
+    Duration sync = Duration.ofSeconds(config.get(Settings.SYNC_FREQUENCY));
+    return LiveOptions.start(runtime.vertx(), runtime.pg(), sync).compose(options -> {
       parts.add(options::stop);
       WebhookNotifier webhook = new WebhookNotifier(runtime.vertx(), clock);
       parts.add(webhook::close);
@@ -88,13 +90,17 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
               ClusterNames.HEALTH_LEADER_LOCK, memberName(runtime), leaseLength(config), clock),
           new RoundRepository(runtime.pg()), channels, tester, clock, period,
           Duration.ofSeconds(config.get(Settings.POLLING_INTERVAL)), leaseLength(config)));
-      return OutcomeConsumer.start(runtime.vertx(), config, policy, writer, options)
+      return OutcomeConsumer.start(runtime.vertx(), config, policy, writer, options, sync)
           .compose(consumer -> {
             parts.add(consumer::stop);
             return ChannelTestService.start(runtime.vertx(), tester);
           })
           .compose(service -> {
             parts.add(service::stop);
+            return LowBalanceService.start(runtime.vertx(), notifications);
+          })
+          .compose(lowBalance -> {
+            parts.add(lowBalance::stop);
             scheduler.ifPresent(s -> {
               s.start();
               parts.add(s::stop);

@@ -298,6 +298,18 @@ class HealthEndToEndTest {
     assertThat(fake.requests(MANUAL_KEY)).isEqualTo(1);
   }
 
+  @Test
+  @Order(7)
+  void aLowBalanceWarningSentOverTheEventBusReachesTheWebhook() throws Exception {
+    JsonObject reply = observer.vertx().eventBus().<JsonObject>request(ClusterNames.NOTIFY_LOW_BALANCE_ADDRESS,
+            new JsonObject().put("user_id", 5).put("username", "alice").put("email", "").put("remaining_quota", 99))
+        .map(m -> m.body()).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    assertThat(reply.getBoolean("sent")).isTrue();
+    FakeOpenAi.Hook hook = fake.hooks.stream().filter(h -> h.body().contains("user.low_balance")).findFirst()
+        .orElseThrow();
+    assertThat(new JsonObject(hook.body()).getJsonObject("data").getLong("remaining_quota")).isEqualTo(99L);
+  }
+
   // ---- helpers ------------------------------------------------------------------------------------------
 
   private static void warmUp() throws Exception {

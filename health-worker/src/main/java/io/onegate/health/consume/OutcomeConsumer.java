@@ -47,6 +47,7 @@ public final class OutcomeConsumer {
   private final Thread thread;
   private MessageConsumer<JsonObject> notices;
   private volatile boolean running = true;
+  private long timerId = -1;
 
   private OutcomeConsumer(Vertx vertx, Config config, HealthPolicy policy, ChannelStatusWriter writer,
                           Supplier<Options> options) {
@@ -70,8 +71,11 @@ public final class OutcomeConsumer {
 
   /** Subscribes and starts polling; must be called on a Vert.x context (the policy is confined to it). */
   public static Future<OutcomeConsumer> start(Vertx vertx, Config config, HealthPolicy policy,
-                                              ChannelStatusWriter writer, Supplier<Options> options) {
+                                              ChannelStatusWriter writer, Supplier<Options> options,
+                                              Duration backstop) {
     OutcomeConsumer c = new OutcomeConsumer(vertx, config, policy, writer, options);
+    // backstop for a lost ChangeNotice: forget every known status now and then (they are re-read on demand)
+    c.timerId = vertx.setPeriodic(backstop.toMillis(), id -> c.context.runOnContext(v -> policy.forgetAll()));
     c.notices = vertx.eventBus().<JsonObject>consumer(ClusterNames.CHANGES_ADDRESS, msg -> {
       ChangeNotice notice = ChangeNotice.fromJson(msg.body());
       if (notice.kind() == ChangeNotice.Kind.CHANNEL && notice.id() > 0) {
@@ -129,6 +133,9 @@ public final class OutcomeConsumer {
 
   public Future<Void> stop() {
     running = false;
+    if (timerId >= 0) {
+      context.owner().cancelTimer(timerId);
+    }
     consumer.wakeup();
     Future<Void> unregistered = notices == null ? Future.succeededFuture() : notices.unregister();
     return unregistered.compose(v -> context.owner().executeBlocking(() -> {

@@ -129,6 +129,11 @@ public final class HealthPolicy {
     }
   }
 
+  /** Backstop for lost notices: every known status becomes unknown. */
+  public void forgetAll() {
+    channels.values().forEach(state -> state.knownStatus = ChannelStatus.UNKNOWN);
+  }
+
   private boolean inCooldown(long lastFlipMillis, long now) {
     return lastFlipMillis > 0 && now - lastFlipMillis < rules.cooldown().toMillis();
   }

@@ -24,4 +24,9 @@ public final class ClusterNames {
    * worker answers.
    */
   public static final String HEALTH_TEST_CHANNEL_ADDRESS = "onegate.health.test-channel";
+  /**
+   * Event-bus address (point-to-point send; one health worker handles each) of low-balance warnings:
+   * {@code {"user_id":n,"username":"…","email":"…","remaining_quota":n}} → email to the user and the webhook.
+   */
+  public static final String NOTIFY_LOW_BALANCE_ADDRESS = "onegate.notify.low-balance";
 }
