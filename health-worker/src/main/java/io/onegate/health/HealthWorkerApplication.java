@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -75,8 +76,14 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
       parts.add(webhook::close);
       HealthNotifications notifications = new HealthNotifications(runtime.pg(), options,
           List.of(webhook, new MailNotifier(runtime.vertx())));
+      AtomicReference<Optional<TestScheduler>> leaderView = new AtomicReference<>(Optional.empty());
+      HealthMeters meters = new HealthMeters(runtime.metrics(),
+          () -> leaderView.get().map(TestScheduler::isLeader).orElse(false));
       ChannelStatusWriter writer = new ChannelStatusWriter(runtime.vertx(), runtime.pg(), clock,
-          Duration.ofSeconds(config.get(Settings.HEALTH_FLIP_COOLDOWN)), notifications::channelStatusChanged);
+          Duration.ofSeconds(config.get(Settings.HEALTH_FLIP_COOLDOWN)), change -> {
+            meters.statusChanged(change);
+            notifications.channelStatusChanged(change);
+          });
       HealthPolicy policy = new HealthPolicy(HealthRules.fromConfig(config), clock);
       ChannelRepository channels = new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config));
       ChannelProber prober = proberFactory.apply(runtime);
@@ -84,12 +91,13 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
         parts.add(closable::close);
       }
       ChannelTester tester = new ChannelTester(runtime.pg(), channels, prober, writer, policy, options, clock,
-          config.get(Settings.HEALTH_TEST_MODEL));
+          config.get(Settings.HEALTH_TEST_MODEL), meters::tested);
       Optional<TestScheduler> scheduler = testPeriod(config).map(period -> new TestScheduler(runtime.vertx(),
           new LeaderLease(runtime.vertx(), runtime.hazelcast(), ClusterNames.HEALTH_LEASES,
               ClusterNames.HEALTH_LEADER_LOCK, memberName(runtime), leaseLength(config), clock),
           new RoundRepository(runtime.pg()), channels, tester, clock, period,
           Duration.ofSeconds(config.get(Settings.POLLING_INTERVAL)), leaseLength(config)));
+      leaderView.set(scheduler);
       return OutcomeConsumer.start(runtime.vertx(), config, policy, writer, options, sync)
           .compose(consumer -> {
             parts.add(consumer::stop);

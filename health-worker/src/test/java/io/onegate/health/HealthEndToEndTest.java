@@ -149,6 +149,12 @@ class HealthEndToEndTest {
     System.out.printf("PROPAGATION outcome published -> ChangeNotice on another member, 20 trials: p50=%d ms, "
         + "max=%d ms, all=%s%n", millis.get(9), millis.get(19), millis);
     assertThat(abilitiesEnabled(victim)).isFalse();
+    double disables = 0;
+    for (ProcessRuntime worker : new ProcessRuntime[] {workerA, workerB}) {
+      var counter = worker.metrics().find("onegate.health.status.changes").tag("to", "auto_disabled").counter();
+      disables += counter == null ? 0 : counter.count();
+    }
+    assertThat(disables).as("meters of both workers").isGreaterThanOrEqualTo(21);
     RowSet<Row> logs = query("SELECT content, channel_id FROM logs WHERE type = 4 AND channel_id = $1",
         Tuple.of(victim));
     assertThat(logs.rowCount()).isGreaterThanOrEqualTo(20);

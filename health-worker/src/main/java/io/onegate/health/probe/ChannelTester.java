@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +36,11 @@ public final class ChannelTester {
   private final Supplier<Options> options;
   private final Clock clock;
   private final String preferredModel;
+  private final Consumer<TestReport> observer;
 
   public ChannelTester(Pool pg, ChannelRepository channels, ChannelProber prober, ChannelStatusWriter writer,
-                       HealthPolicy policy, Supplier<Options> options, Clock clock, String preferredModel) {
+                       HealthPolicy policy, Supplier<Options> options, Clock clock, String preferredModel,
+                       Consumer<TestReport> observer) {
     this.pg = pg;
     this.channels = channels;
     this.prober = prober;
@@ -46,6 +49,7 @@ public final class ChannelTester {
     this.options = options;
     this.clock = clock;
     this.preferredModel = preferredModel;
+    this.observer = observer;
   }
 
   /** A scheduled test: records the result and applies the policy's decision. */
@@ -79,7 +83,8 @@ public final class ChannelTester {
                 "probe failed: " + err.getClass().getSimpleName())));
     String modelName = model.orElse("");
     return probe.map(this::slowIsFailure).compose(result -> record(id, modelName, result)
-        .map(new TestReport(id, modelName, result, Optional.empty())));
+        .map(new TestReport(id, modelName, result, Optional.empty())))
+        .onSuccess(observer::accept);
   }
 
   /** A test slower than ChannelDisableThreshold seconds (0 = no limit) counts as a timeout. */

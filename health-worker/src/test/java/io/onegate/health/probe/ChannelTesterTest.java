@@ -63,7 +63,7 @@ class ChannelTesterTest {
     HealthPolicy policy = new HealthPolicy(new HealthRules(50, Duration.ofSeconds(300), 20, 0.2, COOLDOWN), clock);
     tester = new ChannelTester(pg, channels,
         new OpenAiCompatibleProber(vertx, clock, Duration.ofSeconds(5), "ping"), writer, policy, options::get, clock,
-        "gpt-3.5-turbo");
+        "gpt-3.5-turbo", report -> { });
   }
 
   @AfterAll
