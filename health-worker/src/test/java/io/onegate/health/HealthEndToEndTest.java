@@ -302,6 +302,11 @@ class HealthEndToEndTest {
     assertThat(reply.getString("modelName")).isEqualTo("gpt-3.5-turbo");
     assertThat(status(manual)).isEqualTo(2);
     assertThat(fake.requests(MANUAL_KEY)).isEqualTo(1);
+    Throwable missing = observer.vertx().eventBus()
+        .request(ClusterNames.HEALTH_TEST_CHANNEL_ADDRESS, new JsonObject().put("channel_id", 999_999))
+        .toCompletionStage().toCompletableFuture().handle((r, e) -> e).get(15, TimeUnit.SECONDS);
+    assertThat(missing).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+    assertThat(((io.vertx.core.eventbus.ReplyException) missing).failureCode()).isEqualTo(404);
   }
 
   @Test

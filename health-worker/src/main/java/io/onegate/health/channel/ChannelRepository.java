@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads channels for testing and writes test results. Keys are decrypted with {@link KeyCipher}; models and
@@ -24,6 +26,8 @@ import java.util.stream.StreamSupport;
 public final class ChannelRepository {
   private static final String COLUMNS = "id, type, key, status, name, weight, base_url, models, \"group\", "
       + "model_mapping, priority, config, system_prompt, other, status_changed_time";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChannelRepository.class);
 
   private final Pool pg;
   private final KeyCipher cipher;
@@ -42,7 +46,18 @@ public final class ChannelRepository {
   public Future<List<StoredChannel>> testable() {
     return pg.preparedQuery("SELECT " + COLUMNS + " FROM channels WHERE status IN ($1, $2) ORDER BY id")
         .execute(Tuple.of(ChannelStatus.ENABLED, ChannelStatus.AUTO_DISABLED))
-        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(this::toStored).toList());
+        .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(this::readable)
+            .flatMap(Optional::stream).toList());
+  }
+
+  /** A channel whose key cannot be decrypted (CRYPTO_SECRET changed) is skipped with a warning, not fatal. */
+  private Optional<StoredChannel> readable(Row row) {
+    try {
+      return Optional.of(toStored(row));
+    } catch (IllegalStateException e) {
+      LOG.warn("channel {} skipped: {}", row.getInteger("id"), e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** One API's test bookkeeping: response_time in ms (0 when the test failed) and test_time in Unix seconds. */

@@ -11,7 +11,7 @@ import java.util.Optional;
  * Serves the admin's "test channel" over the cluster event bus at
  * {@link ClusterNames#HEALTH_TEST_CHANNEL_ADDRESS}: request {@code {"channel_id": 12, "model": "gpt-4o"}} (model
  * optional), reply One API's {@code {success, message, time, modelName}}; an unknown channel fails the request
- * with code 404. Any health worker may answer.
+ * with code 404, any other problem (database) with 500. Any health worker may answer.
  */
 public final class ChannelTestService {
   private final MessageConsumer<JsonObject> consumer;
@@ -27,7 +27,8 @@ public final class ChannelTestService {
           int id = body.getInteger("channel_id", 0);
           tester.testManually(id, Optional.ofNullable(body.getString("model")))
               .onSuccess(report -> msg.reply(report.toOneApiJson()))
-              .onFailure(err -> msg.fail(404, err.getMessage()));
+              .onFailure(err -> msg.fail(err instanceof ChannelTester.NoSuchChannelException ? 404 : 500,
+                  err.getMessage()));
         });
     return consumer.completion().map(v -> new ChannelTestService(consumer));
   }

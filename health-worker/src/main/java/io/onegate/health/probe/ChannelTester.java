@@ -52,6 +52,13 @@ public final class ChannelTester {
     this.observer = observer;
   }
 
+  /** The channel to test does not exist. */
+  public static final class NoSuchChannelException extends RuntimeException {
+    public NoSuchChannelException(int channelId) {
+      super("channel " + channelId + " does not exist", null, false, false);
+    }
+  }
+
   /** A scheduled test: records the result and applies the policy's decision. */
   public Future<TestReport> testScheduled(StoredChannel stored) {
     return run(stored, preferredModel).compose(report -> {
@@ -69,7 +76,7 @@ public final class ChannelTester {
   public Future<TestReport> testManually(int channelId, Optional<String> model) {
     return channels.find(channelId).compose(found -> found
         .map(stored -> run(stored, model.filter(m -> !m.isBlank()).orElse(preferredModel)))
-        .orElseGet(() -> Future.failedFuture("channel " + channelId + " does not exist")));
+        .orElseGet(() -> Future.failedFuture(new NoSuchChannelException(channelId))));
   }
 
   private Future<TestReport> run(StoredChannel stored, String wanted) {
