@@ -18,4 +18,17 @@ public final class ClusterNames {
   public static final String LIVE_BALANCE_META = "onegate.live.meta";
   /** Lock name of the health worker's scheduled-test leadership. */
   public static final String HEALTH_LEADER_LOCK = "onegate.health.leader";
+  /** IMap of the health worker's leader lease (key {@link #HEALTH_LEADER_LOCK}, value "member|expiresAtMillis"). */
+  public static final String HEALTH_LEASES = "onegate.health.leases";
+  /**
+   * Event-bus address (request/reply) of the channel tester: {@code {"channel_id":n,"model":"optional"}} →
+   * {@code {"success","message","time","modelName"}} (One API's GET /api/channel/test/:id answer). Any health
+   * worker answers.
+   */
+  public static final String HEALTH_TEST_CHANNEL_ADDRESS = "onegate.health.test-channel";
+  /**
+   * Event-bus address (point-to-point send; one health worker handles each) of low-balance warnings:
+   * {@code {"user_id":n,"username":"…","email":"…","remaining_quota":n}} → email to the user and the webhook.
+   */
+  public static final String NOTIFY_LOW_BALANCE_ADDRESS = "onegate.notify.low-balance";
 }

@@ -100,6 +100,39 @@ public final class Settings {
       "How long a process waits for PostgreSQL, Kafka and Hazelcast before giving up at start.",
       doubleRange(1, 600));
 
+  // ---- Health worker (channel health: outcome rules, scheduled tests, notifications) --------------------------
+  public static final Setting<Integer> CHANNEL_TEST_FREQUENCY_SECONDS = of("CHANNEL_TEST_FREQUENCY_SECONDS",
+      "integer seconds >= 0", "0", "Seconds between scheduled channel tests; when above 0 it replaces "
+          + "CHANNEL_TEST_FREQUENCY (meant for tests and demos: sub-minute periods).", intRange(0, 31_536_000));
+  public static final Setting<String> TEST_PROMPT = of("TEST_PROMPT", "string",
+      "Output only your specific model name with no additional text.",
+      "User message of the minimal chat completion sent by channel tests.", Parsers::string);
+  public static final Setting<String> HEALTH_TEST_MODEL = of("HEALTH_TEST_MODEL", "model name", "gpt-3.5-turbo",
+      "Model a channel test asks for when the channel lists it; otherwise the channel's first chat model is used.",
+      Parsers::string);
+  public static final Setting<Integer> HEALTH_TEST_TIMEOUT = of("HEALTH_TEST_TIMEOUT", "integer seconds 1-600",
+      "30", "Seconds a channel test waits for the upstream's answer before counting it as a timeout.",
+      intRange(1, 600));
+  public static final Setting<Integer> HEALTH_ERROR_RATE_WINDOW = of("HEALTH_ERROR_RATE_WINDOW",
+      "integer attempts 1-10000", "50", "Error-rate rule: how many of a channel's most recent relay attempts "
+          + "are looked at.", intRange(1, 10_000));
+  public static final Setting<Integer> HEALTH_ERROR_RATE_WINDOW_SECONDS = of("HEALTH_ERROR_RATE_WINDOW_SECONDS",
+      "integer seconds 1-86400", "300", "Error-rate rule: attempts older than this many seconds leave the window.",
+      intRange(1, 86_400));
+  public static final Setting<Integer> HEALTH_ERROR_RATE_MIN_SAMPLES = of("HEALTH_ERROR_RATE_MIN_SAMPLES",
+      "integer 1-10000", "20", "Error-rate rule: the rule judges a channel only once its window holds at least "
+          + "this many attempts, so one bad request never disables a channel.", intRange(1, 10_000));
+  public static final Setting<Double> HEALTH_ERROR_RATE_THRESHOLD = of("HEALTH_ERROR_RATE_THRESHOLD",
+      "fraction 0-1", "0.2", "Error-rate rule: auto-disable a channel when failures / attempts in its window reach "
+          + "this fraction (One API's ENABLE_METRIC success rate 0.8); 0 turns the rule off. Needs the option "
+          + "AutomaticDisableChannelEnabled.", doubleRange(0, 1));
+  public static final Setting<Integer> HEALTH_FLIP_COOLDOWN = of("HEALTH_FLIP_COOLDOWN", "integer seconds >= 0",
+      "300", "Seconds after a channel's last status change during which automation does not enable it again or "
+          + "disable it for its error rate (a dead key is still disabled at once).", intRange(0, 86_400));
+  public static final Setting<Integer> HEALTH_LEADER_LEASE = of("HEALTH_LEADER_LEASE", "integer seconds 2-300",
+      "15", "Lease of the health worker that runs scheduled tests; renewed every third of it. When the leader dies "
+          + "another worker takes over within one lease.", intRange(2, 300));
+
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       PORT, SQL_DSN, SESSION_SECRET, CRYPTO_SECRET, POLLING_INTERVAL, BATCH_UPDATE_ENABLED, BATCH_UPDATE_INTERVAL,
@@ -107,7 +140,11 @@ public final class Settings {
       INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE, FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
       HAZELCAST_INTERFACE, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
-      EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT);
+      EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
+      // health worker
+      CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,
+      HEALTH_ERROR_RATE_WINDOW_SECONDS, HEALTH_ERROR_RATE_MIN_SAMPLES, HEALTH_ERROR_RATE_THRESHOLD,
+      HEALTH_FLIP_COOLDOWN, HEALTH_LEADER_LEASE);
 
   private static <T> Setting<T> of(String name, String type, String def, String doc, Function<String, T> parser) {
     return new Setting<>(name, type, def, doc, parser, false);

@@ -56,5 +56,7 @@ public final class OptionDefaults {
       // OneGate additions
       Map.entry("ModelPrice", ""),
       Map.entry("WebhookUrl", ""),
-      Map.entry("WebhookSecret", ""));
+      Map.entry("WebhookSecret", ""),
+      // name of an extra header carrying WebhookSecret verbatim (for receivers that check a shared token)
+      Map.entry("WebhookSecretHeader", ""));
 }
