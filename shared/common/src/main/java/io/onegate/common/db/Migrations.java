@@ -17,6 +17,11 @@ public final class Migrations {
   private Migrations() {
   }
 
+  /** Migrates to the latest version, waiting up to 30 s for the server. */
+  public static int migrate(PostgresDsn dsn) {
+    return migrate(dsn, 30);
+  }
+
   /** Migrates to the latest version, waiting up to about {@code waitSeconds} for the server; returns how many ran. */
   public static int migrate(PostgresDsn dsn, int waitSeconds) {
     Flyway flyway = Flyway.configure()
