@@ -38,6 +38,14 @@ public final class ChunkWriter {
     return model;
   }
 
+  public String id() {
+    return id;
+  }
+
+  public long created() {
+    return created;
+  }
+
   public Buffer content(int choice, String text) {
     delivered.append(text);
     return choice(choice, new JsonObject().put("content", text), null);
