@@ -26,7 +26,8 @@ final class ZhipuErrorClassifier {
 
   private static FailureClass byCode(String code) {
     return switch (code) {
-      case "1000", "1001", "1002", "1003", "1004", "1111" -> FailureClass.INVALID_KEY;
+      case "1000", "1001", "1002", "1004", "1111" -> FailureClass.INVALID_KEY;
+      case "1003" -> FailureClass.TRANSIENT; // our JWT lapsed: re-sign (see ZhipuJwtCredentials#invalidates)
       case "1110", "1112", "1120", "1121", "1220" -> FailureClass.ACCOUNT_DISABLED;
       case "1113", "1304", "1308" -> FailureClass.QUOTA_EXHAUSTED;
       case "1302", "1303", "1305" -> FailureClass.RATE_LIMITED;

@@ -4,6 +4,7 @@ import io.onegate.common.domain.Channel;
 import io.onegate.common.error.FailureClass;
 import io.onegate.providers.spi.CredentialException;
 import io.onegate.providers.spi.CredentialSource;
+import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.UpstreamRequest;
 import io.onegate.providers.support.UpstreamErrors;
 import io.vertx.core.buffer.Buffer;
@@ -62,6 +63,12 @@ public final class ZhipuJwtCredentials implements CredentialSource {
         + base64Url(claims.encode().getBytes(StandardCharsets.UTF_8));
     String jwt = signingInput + "." + base64Url(hmacSha256(secret, signingInput));
     return new Credential(jwt, expiry.minus(SAFETY_MARGIN));
+  }
+
+  /** Zhipu's 1003 "token expired": the cached JWT must be re-signed. */
+  @Override
+  public boolean invalidates(UpstreamFailure failure) {
+    return "1003".equals(failure.errorCode());
   }
 
   private static byte[] hmacSha256(byte[] secret, String input) {

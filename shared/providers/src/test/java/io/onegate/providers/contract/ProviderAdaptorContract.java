@@ -431,8 +431,8 @@ public abstract class ProviderAdaptorContract extends FakeUpstream {
   @Test
   void fakeUpstreamAnswersAChatCompletion() throws Exception {
     AttemptSpec spec = spec(fakeBaseUrl(), Endpoint.CHAT_COMPLETIONS, model(), model(), false);
-    String credential = resolveCredential(spec.channel());
     routeTo(Answer.chunked(200, "application/json", cassette("chat.json"), 3));
+    String credential = resolveCredential(spec.channel());
     Received received = send(adaptor().request(spec, client(minimalChat(false)), credential));
     assertThat(received.status()).isEqualTo(200);
     verifyUpstreamCall(lastCall(), false);
@@ -446,8 +446,8 @@ public abstract class ProviderAdaptorContract extends FakeUpstream {
   @Test
   void fakeUpstreamStreamsAChatCompletion() throws Exception {
     AttemptSpec spec = spec(fakeBaseUrl(), Endpoint.CHAT_COMPLETIONS, model(), model(), true);
-    String credential = resolveCredential(spec.channel());
     routeTo(Answer.chunked(200, streamContentType(), cassette(streamCassetteName()), 7));
+    String credential = resolveCredential(spec.channel());
     StreamTranslator translator = adaptor().streamTranslator(spec);
     StringBuilder out = new StringBuilder();
     Consumer<SseEvent> sink = event -> translator.onFrame(event).forEach(b -> out.append(b.toString()));
@@ -479,8 +479,8 @@ public abstract class ProviderAdaptorContract extends FakeUpstream {
     ErrorCase deadKey = errorCases().stream().filter(c -> c.expected() == FailureClass.INVALID_KEY).findFirst()
         .orElseThrow();
     AttemptSpec spec = spec(fakeBaseUrl(), Endpoint.CHAT_COMPLETIONS, model(), model(), false);
-    String credential = resolveCredential(spec.channel());
     routeTo(Answer.of(deadKey.status(), "application/json", cassette(deadKey.cassette())));
+    String credential = resolveCredential(spec.channel());
     Received received = send(adaptor().request(spec, client(minimalChat(false)), credential));
     assertThat(received.status()).isEqualTo(deadKey.status());
     UpstreamFailure failure = received.status() >= 400
@@ -497,8 +497,8 @@ public abstract class ProviderAdaptorContract extends FakeUpstream {
       return;
     }
     AttemptSpec spec = spec(fakeBaseUrl(), Endpoint.EMBEDDINGS, embeddingModel(), embeddingModel(), false);
-    String credential = resolveCredential(spec.channel());
     routeTo(Answer.chunked(200, "application/json", cassette("embeddings.json"), 2));
+    String credential = resolveCredential(spec.channel());
     JsonObject json = new JsonObject().put("model", embeddingModel()).put("input", new JsonArray().add("a").add("b"));
     Received received = send(adaptor().request(spec, client(json), credential));
     assertThat(received.status()).isEqualTo(200);
