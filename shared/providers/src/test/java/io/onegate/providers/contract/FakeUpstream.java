@@ -112,7 +112,9 @@ public abstract class FakeUpstream {
         .setAbsoluteURI(request.url());
     request.headers().forEach(options::putHeader);
     Buffer body = request.body() == null ? Buffer.buffer() : request.body();
-    return http.request(options).compose(r -> r.send(body)).compose(response -> {
+    // Run on one event-loop context so the response handlers are set before any body chunk is delivered.
+    Promise<Received> result = Promise.promise();
+    vertx.runOnContext(ignored -> http.request(options).compose(r -> r.send(body)).compose(response -> {
       Promise<Received> done = Promise.promise();
       Buffer all = Buffer.buffer();
       response.handler(chunk -> {
@@ -124,6 +126,7 @@ public abstract class FakeUpstream {
       response.exceptionHandler(done::tryFail);
       response.endHandler(v -> done.tryComplete(new Received(response.statusCode(), response.headers(), all)));
       return done.future();
-    }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }).onComplete(result));
+    return result.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }
