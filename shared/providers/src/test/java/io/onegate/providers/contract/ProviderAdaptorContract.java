@@ -383,6 +383,32 @@ public abstract class ProviderAdaptorContract extends FakeUpstream {
     assertThat(adaptor().supports(Endpoint.CHAT_COMPLETIONS)).isTrue();
   }
 
+  @Test
+  void theOfficialOpenAiSdkAcceptsEveryTranslatedBody() throws Exception {
+    var mapper = com.openai.core.ObjectMappers.jsonMapper();
+    String completion = adaptor().response(chatSpec(false), cassette("chat.json")).toString();
+    var parsed = mapper.readValue(completion, com.openai.models.chat.completions.ChatCompletion.class);
+    parsed.validate();
+    assertThat(parsed.choices().get(0).message().content()).contains(chat().text());
+    assertThat(parsed.usage().orElseThrow().totalTokens()).isEqualTo(chat().promptTokens() + chat().completionTokens());
+    StreamRun run = runStream(List.of(cassette(streamCassetteName())), true);
+    StringBuilder text = new StringBuilder();
+    for (JsonObject chunk : run.chunks()) {
+      var parsedChunk = mapper.readValue(chunk.encode(), com.openai.models.chat.completions.ChatCompletionChunk.class);
+      parsedChunk.validate();
+      parsedChunk.choices().forEach(c -> c.delta().content().ifPresent(text::append));
+      parsedChunk.usage().ifPresent(u -> assertThat(u.completionTokens()).isEqualTo(stream().completionTokens()));
+    }
+    assertThat(text.toString()).isEqualTo(stream().text());
+    if (adaptor().supports(Endpoint.EMBEDDINGS)) {
+      AttemptSpec spec = spec(PURE_BASE_URL, Endpoint.EMBEDDINGS, embeddingModel(), embeddingModel(), false);
+      String embeddings = adaptor().response(spec, cassette("embeddings.json")).toString();
+      var parsedEmbeddings = mapper.readValue(embeddings, com.openai.models.embeddings.CreateEmbeddingResponse.class);
+      parsedEmbeddings.validate();
+      assertThat(parsedEmbeddings.data()).hasSize(expectedEmbeddings());
+    }
+  }
+
   // ---------------------------------------------------------------- fake upstream round trips
 
   /** Checks what the fake received for a chat: auth header, path, query and body shape. */
