@@ -65,6 +65,7 @@ final class GeminiResponseTranslator {
         }
       }
       int index = candidate.getValue("index") instanceof Number n ? n.intValue() : i;
+      // clamp: an absurd upstream index must not make the chunk writer grow without bound
       out.add(new Candidate(Math.max(0, Math.min(index, 16)), text.toString(), calls,
           finishReason(Json.str(candidate, "finishReason"), !calls.isEmpty())));
     }
