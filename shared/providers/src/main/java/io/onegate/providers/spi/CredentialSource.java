@@ -23,4 +23,13 @@ public interface CredentialSource {
   default Credential local(Channel channel, Instant now) {
     throw new UnsupportedOperationException("no local credential for " + channel.type());
   }
+
+  /**
+   * True when {@code failure} means the cached credential is stale rather than the key being dead (Baidu's
+   * {@code 110}/{@code 111} "access token invalid/expired", Zhipu's {@code 1003} "token expired"): the transport
+   * drops the cached credential so the next attempt exchanges or signs a fresh one.
+   */
+  default boolean invalidates(UpstreamFailure failure) {
+    return false;
+  }
 }

@@ -49,6 +49,15 @@ public interface ProviderAdaptor {
   /** Built-in model list of the channel types this adaptor serves (the console's "fill in base models"). */
   List<String> defaultModels();
 
+  /**
+   * An error carried inside a 2xx non-stream body (Baidu's {@code error_code}, DashScope's {@code code}), or null
+   * when the body is a success. The relay calls it before {@link #response}; a non-null answer is handled like a
+   * non-2xx failure. Default: OpenAI dialects report errors only with error statuses.
+   */
+  default UpstreamFailure failureInBody(AttemptSpec spec, Buffer body) {
+    return null;
+  }
+
   /** Non-null when the channel key must be exchanged for a short-lived credential before requests. */
   default CredentialSource credentialSource() {
     return null;

@@ -21,4 +21,12 @@ public interface StreamTranslator {
 
   /** Text delivered to the client so far (content and tool-call arguments), for usage estimation. */
   CharSequence deliveredText();
+
+  /**
+   * The failure the upstream reported inside the stream (e.g. Anthropic's {@code event: error}), or null. The
+   * translator has already emitted an OpenAI-shaped {@code {"error":…}} event for the client.
+   */
+  default UpstreamFailure failure() {
+    return null;
+  }
 }

@@ -11,6 +11,8 @@ public record UpstreamRequest(String method, String url, Map<String, String> hea
 
   @Override
   public String toString() {
-    return method + " " + url; // never print headers: they carry credentials
+    // never print headers or the query: they carry credentials (Baidu's access_token and client_secret)
+    int query = url.indexOf('?');
+    return method + " " + (query < 0 ? url : url.substring(0, query) + "?…");
   }
 }

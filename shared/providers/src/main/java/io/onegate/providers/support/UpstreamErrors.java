@@ -1,0 +1,71 @@
+package io.onegate.providers.support;
+
+import io.onegate.common.error.FailureClass;
+import io.onegate.providers.spi.UpstreamFailure;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The status-code half of error classification (used when the upstream gives no structured code) and the
+ * OpenAI-shaped client error ({@code {"message","type","param","code"}},
+ * https://platform.openai.com/docs/guides/error-codes).
+ */
+public final class UpstreamErrors {
+  private UpstreamErrors() {
+  }
+
+  /** Classification by HTTP status alone. */
+  public static FailureClass byStatus(int status) {
+    return switch (status) {
+      case 400, 413, 415, 422 -> FailureClass.BAD_REQUEST;
+      case 401 -> FailureClass.INVALID_KEY;
+      case 402 -> FailureClass.QUOTA_EXHAUSTED;
+      case 403 -> FailureClass.ACCOUNT_DISABLED;
+      case 404 -> FailureClass.MODEL_UNAVAILABLE;
+      case 408, 504, 524 -> FailureClass.TIMEOUT;
+      case 429 -> FailureClass.RATE_LIMITED;
+      default -> status >= 500 ? FailureClass.TRANSIENT : FailureClass.UNKNOWN;
+    };
+  }
+
+  /**
+   * The status shown to the client: the upstream's own error status (One API passes it through), or for errors
+   * carried in a 2xx body a status that matches the class.
+   */
+  public static int clientStatus(int upstreamStatus, FailureClass failureClass) {
+    if (upstreamStatus >= 400) {
+      return upstreamStatus;
+    }
+    return switch (failureClass) {
+      case INVALID_KEY -> 401;
+      case ACCOUNT_DISABLED -> 403;
+      case QUOTA_EXHAUSTED, RATE_LIMITED -> 429;
+      case MODEL_UNAVAILABLE -> 404;
+      case BAD_REQUEST -> 400;
+      case TIMEOUT -> 504;
+      default -> 500;
+    };
+  }
+
+  /**
+   * A classified failure with an OpenAI-shaped client error. A null or empty message becomes One API's
+   * "bad response status code N"; a null type becomes {@code upstream_error}.
+   */
+  public static UpstreamFailure failure(FailureClass failureClass, int upstreamStatus, String code, String message,
+                                        String type) {
+    String text = message == null || message.isBlank() ? "bad response status code " + upstreamStatus : message;
+    JsonObject error = new JsonObject().put("message", text).put("type", type == null ? "upstream_error" : type)
+        .putNull("param");
+    if (code == null) {
+      error.putNull("code");
+    } else {
+      error.put("code", code);
+    }
+    return new UpstreamFailure(failureClass, clientStatus(upstreamStatus, failureClass), code, error);
+  }
+
+  /** A 2xx answer whose body cannot be read: transient (another channel or a retry may answer properly). */
+  public static UpstreamFailure malformed(int upstreamStatus) {
+    return failure(FailureClass.TRANSIENT, upstreamStatus, "malformed_upstream_response",
+        "upstream returned an unreadable response", "upstream_error");
+  }
+}
