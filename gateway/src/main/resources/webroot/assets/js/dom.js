@@ -13,6 +13,8 @@ export function h(spec, props, ...children) {
       if (part[0] === '.') el.classList.add(part.slice(1)); else el.id = part.slice(1);
     }
   }
+  // Forms leave validation to the console and the API, whose messages show next to the fields.
+  if (el.tagName === 'FORM') el.noValidate = true;
   for (const [k, v] of Object.entries(props)) {
     if (v == null || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2).toLowerCase(), v);

@@ -9,8 +9,10 @@ export function quota(q) {
   if (s.display_in_currency) {
     const per = Number(s.quota_per_unit) || 500000;
     const usd = n / per;
-    const digits = Math.abs(usd) >= 100 ? 2 : Math.abs(usd) >= 1 ? 4 : 6;
-    return '$' + usd.toFixed(digits).replace(/\.?0+$/, '') ;
+    // Six decimals (1 quota = $0.000002 at the default rate) so that a single request shows; large sums get two.
+    const digits = Math.abs(usd) >= 1e6 ? 2 : 6;
+    const fixed = usd.toFixed(digits);
+    return '$' + (fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed);
   }
   return n.toLocaleString();
 }

@@ -25,9 +25,9 @@ export async function render(root) {
   if (!dash.success) msg.show(dash.message);
   const rows = (Array.isArray(dash.data) ? dash.data : []).map(norm);
   const cards = h('div.stats',
-    stat(t('dash.balance'), quota(me ? me.quota : 0), 'balance'),
-    stat(t('dash.used'), quota(me ? me.used_quota : 0), 'used-quota'),
-    stat(t('dash.requests'), (me ? me.request_count || 0 : 0).toLocaleString(), 'request-count'));
+    stat(t('dash.balance'), quota(me ? me.quota : 0), 'balance', me ? me.quota : 0),
+    stat(t('dash.used'), quota(me ? me.used_quota : 0), 'used-quota', me ? me.used_quota : 0),
+    stat(t('dash.requests'), (me ? me.request_count || 0 : 0).toLocaleString(), 'request-count', me ? me.request_count : 0));
   const perDay = h('div.chart', { 'data-testid': 'chart-per-day' });
   const perModel = h('div.bars', { 'data-testid': 'chart-per-model' });
   mount(root, page(t('nav.dashboard'), null, msg, cards,
@@ -38,8 +38,8 @@ export async function render(root) {
   drawPerModel(perModel, rows);
 }
 
-function stat(label, value, id) {
-  return h('div.stat', h('div.label', label), h('div.value', { 'data-testid': id }, value));
+function stat(label, value, id, raw) {
+  return h('div.stat', h('div.label', label), h('div.value', { 'data-testid': id, 'data-raw': raw ?? 0 }, value));
 }
 
 function lastSevenDays() {
@@ -67,17 +67,18 @@ function drawPerDay(el, rows) {
     byDay.get(key).r += r.requests;
   }
   const keys = [...byDay.keys()].sort();
-  const xs = keys.map((k) => new Date(k + 'T12:00:00').getTime() / 1000);
+  const xs = keys.map((k, i) => i);
   const width = Math.max(260, el.parentElement.clientWidth - 32);
   const bars = uPlot.paths.bars({ size: [0.6, 60] });
   const opts = {
     width, height: 240,
-    scales: { x: { time: true }, q: {}, r: {} },
-    series: [{},
+    scales: { x: { time: false, range: () => [-0.5, keys.length - 0.5] }, q: {}, r: {} },
+    series: [{ label: t('log.time'), value: (u, i) => i == null ? '–' : keys[i] },
       { label: t('dash.quota'), scale: 'q', stroke: '#2457c5', fill: 'rgba(36,87,197,0.25)', paths: bars,
-        value: (u, v) => v == null ? '–' : quota(v) },
+        points: { show: false }, value: (u, v) => v == null ? '–' : quota(v) },
       { label: t('dash.requests'), scale: 'r', stroke: '#d9822b', width: 2, points: { size: 6 } }],
-    axes: [{}, { scale: 'q', values: (u, vals) => vals.map((v) => quota(v)), size: 70 },
+    axes: [{ splits: () => xs, values: (u, vals) => vals.map((i) => (keys[i] || '').slice(5)) },
+      { scale: 'q', values: (u, vals) => vals.map((v) => quota(v)), size: 70 },
       { scale: 'r', side: 1, grid: { show: false } }],
     legend: { live: true },
   };
