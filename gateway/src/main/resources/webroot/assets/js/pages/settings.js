@@ -22,12 +22,17 @@ const SECTIONS = [
   ['set.webhook', [['WebhookUrl', 'text'], ['WebhookSecret', 'secret']]],
 ];
 
+/** One API's defaults, shown when the API does not list a key. */
+const DEFAULTS = { PasswordLoginEnabled: 'true', PasswordRegisterEnabled: 'true', RegisterEnabled: 'true',
+  LogConsumeEnabled: 'true', DisplayInCurrencyEnabled: 'true', DisplayTokenStatEnabled: 'true', QuotaPerUnit: '500000',
+  ChannelDisableThreshold: '5', PreConsumedQuota: '500', QuotaRemindThreshold: '1000', RetryTimes: '0' };
+
 const nonNegative = (v) => typeof v === 'number' && isFinite(v) && v >= 0;
 
 export async function render(root) {
   const r = await get('/api/option/');
   const msg = formMessage();
-  const options = {};
+  const options = { ...DEFAULTS };
   if (r.success && Array.isArray(r.data)) for (const o of r.data) options[o.key] = o.value;
   else if (r.success && r.data && typeof r.data === 'object') Object.assign(options, r.data);
   if (!r.success) msg.show(r.message);

@@ -92,6 +92,15 @@ class ConsolePagesTest {
     browser.screenshot("login-zh");
     browser.driver.findElement(By.cssSelector("[data-testid=lang-switch]")).click();
     browser.awaitText(By.cssSelector("[data-testid=login-form] h1"), "Log in");
+    browser.driver.findElement(By.cssSelector("a[href='/register']")).click();
+    browser.await(By.cssSelector("[data-testid=register-form]"));
+    browser.driver.findElement(By.name("username")).sendKeys("carol");
+    browser.driver.findElement(By.name("password")).sendKeys("carol-pass-1");
+    browser.driver.findElement(By.name("password2")).sendKeys("carol-pass-2");
+    browser.driver.findElement(By.cssSelector("[data-testid=register-form] button[type=submit]")).click();
+    browser.awaitText(By.cssSelector("[data-testid=register-form] .field-error:not(:empty)"), "passwords differ");
+    assertThat(stub.writes).noneMatch(w -> w.startsWith("POST /api/user/register"));
+    browser.screenshot("register");
   }
 
   @Test
