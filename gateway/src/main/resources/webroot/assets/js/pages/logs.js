@@ -43,7 +43,7 @@ export async function render(root, params, query) {
 
   async function load() {
     const f = filterParams();
-    const base = admin ? '/api/log/' : '/api/log/self/';
+    const base = admin ? '/api/log/' : '/api/log/self';
     const statBase = admin ? '/api/log/stat' : '/api/log/self/stat';
     const [r, stat] = await Promise.all([get(base + qs({ ...f, p })), get(statBase + qs(f))]);
     history.replaceState(null, '', '/log' + qs({ ...f, p: p || '' }));

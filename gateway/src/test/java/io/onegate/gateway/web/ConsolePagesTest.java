@@ -320,6 +320,52 @@ class ConsolePagesTest {
     browser.screenshot("channels-phone");
   }
 
+  @Test
+  @Order(11)
+  void editsSendPartialUpdatesWithoutTouchingKeys() throws Exception {
+    login("root", rootPassword);
+    browser.open("/channel/edit/1");
+    WebElement name = browser.await(By.name("name"));
+    assertThat(name.getAttribute("value")).isEqualTo("channel-1");
+    assertThat(browser.driver.findElement(By.name("model_mapping")).getAttribute("value")).contains("\"gpt-4\": \"gpt-4o\"");
+    assertThat(browser.driver.findElement(By.name("key")).getAttribute("placeholder")).contains("keep");
+    WebElement priority = browser.driver.findElement(By.name("priority"));
+    priority.clear();
+    priority.sendKeys("7");
+    browser.driver.findElement(By.cssSelector("[data-testid=channel-submit]")).click();
+    browser.awaitPath("/channel");
+    String update = stub.writes.stream().filter(w -> w.startsWith("PUT /api/channel/ ")).reduce((a, b) -> b).orElseThrow();
+    assertThat(update).contains("\"id\":1", "\"priority\":7").doesNotContain("\"key\"");
+
+    browser.open("/token");
+    browser.await(By.cssSelector("[data-testid=token-table]"));
+    WebElement row = browser.driver.findElement(By.xpath("//table[@data-testid='token-table']//tr[td[1]='fastgpt']"));
+    row.findElement(By.xpath(".//button[normalize-space(.)='Disable']")).click();
+    browser.awaitText(By.xpath("//table[@data-testid='token-table']//tr[td[1]='fastgpt']"), "Disabled");
+    assertThat(stub.writes).anyMatch(w -> w.startsWith("PUT /api/token/?status_only=1") && w.contains("\"status\":2"));
+    browser.driver.findElement(By.xpath("//table[@data-testid='token-table']//tr[td[1]='fastgpt']//button[normalize-space(.)='Edit']")).click();
+    WebElement quota = browser.await(By.cssSelector(".modal input[name=remain_quota]"));
+    quota.clear();
+    quota.sendKeys("250000");
+    assertThat(browser.driver.findElement(By.cssSelector(".modal .hint")).getText()).isEqualTo("≈ $0.5");
+    browser.driver.findElement(By.cssSelector(".modal [data-testid=token-submit]")).click();
+    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(10))
+        .until(d -> d.findElements(By.cssSelector(".modal")).isEmpty());
+    assertThat(stub.writes).anyMatch(w -> w.startsWith("PUT /api/token/ ") && w.contains("\"remain_quota\":250000"));
+
+    browser.open("/user");
+    browser.await(By.xpath("//table[@data-testid='user-table']//tr[td[2][starts-with(normalize-space(.),'alice')]]"))
+        .findElement(By.xpath(".//button[normalize-space(.)='Edit']")).click();
+    WebElement userQuota = browser.await(By.cssSelector(".modal input[name=quota]"));
+    userQuota.clear();
+    userQuota.sendKeys("1000000");
+    new Select(browser.driver.findElement(By.cssSelector(".modal select[name=group]"))).selectByValue("vip");
+    browser.driver.findElement(By.cssSelector(".modal button[type=submit]")).click();
+    browser.awaitText(By.cssSelector("[data-testid=user-table]"), "$2");
+    assertThat(stub.writes).anyMatch(w -> w.startsWith("PUT /api/user/ ") && w.contains("\"quota\":1000000")
+        && w.contains("\"group\":\"vip\"") && !w.contains("password"));
+  }
+
   private void assertNoHorizontalOverflow() {
     Object overflow = browser.js("return document.documentElement.scrollWidth - window.innerWidth");
     assertThat(((Number) overflow).intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(0);

@@ -224,7 +224,7 @@ final class OneApiContractStub {
     }));
     router.get("/api/log/").handler(auth(10, ctx -> ok(ctx, page(ctx, filterLogs(ctx, logs)))));
     router.get("/api/log/stat").handler(auth(10, ctx -> ok(ctx, stat(filterLogs(ctx, logs)))));
-    router.get("/api/log/self/").handler(auth(1, ctx -> ok(ctx, page(ctx, filterLogs(ctx, mine(ctx, logs))))));
+    router.get("/api/log/self").handler(auth(1, ctx -> ok(ctx, page(ctx, filterLogs(ctx, mine(ctx, logs))))));
     router.get("/api/log/self/stat").handler(auth(1, ctx -> ok(ctx, stat(filterLogs(ctx, mine(ctx, logs))))));
     router.get("/api/user/").handler(auth(10, ctx -> ok(ctx, page(ctx, users.stream().map(this::safe).toList()))));
     router.get("/api/user/:id").handler(auth(10, ctx -> ok(ctx, safe(find(users, ctx.pathParam("id"))))));
