@@ -72,6 +72,21 @@ const en = {
   'topup.title': 'Top up', 'topup.balance': 'Current balance', 'topup.code': 'Redemption code', 'topup.redeem': 'Redeem',
   'topup.done': 'Added {q} to your balance.', 'topup.buy': 'Buy a code',
   'err.forbidden': 'This page needs a higher role.', 'err.notFound': 'Page not found.',
+  'opt.ServerAddress': 'Public address of this site, used in links and in the token snippet (empty: this page\'s address).',
+  'opt.TopUpLink': 'Shop where users buy redemption codes (shown on the top-up page).',
+  'opt.DisplayInCurrencyEnabled': 'Show quota as dollars (quota ÷ QuotaPerUnit) instead of raw units.',
+  'opt.QuotaPerUnit': 'Quota units per US dollar (One API: 500000).',
+  'opt.PreConsumedQuota': 'Quota held per request before the real cost is known.',
+  'opt.RetryTimes': 'How many other channels a failed request is retried on.',
+  'opt.ModelRatio': 'Model → ratio. 1 = $0.002 per 1K prompt tokens.',
+  'opt.CompletionRatio': 'Model → completion multiplier (completion tokens cost ratio × this).',
+  'opt.GroupRatio': 'User group → multiplier. A group exists when it is listed here.',
+  'opt.AutomaticDisableChannelEnabled': 'Disable a channel automatically after repeated failures.',
+  'opt.AutomaticEnableChannelEnabled': 'Re-enable an auto-disabled channel when its test succeeds again.',
+  'opt.ChannelDisableThreshold': 'Seconds: a channel test slower than this disables the channel when automatic disabling is on (0 = off).',
+  'opt.WebhookUrl': 'Receives a JSON POST when a channel is disabled or enabled automatically.',
+  'opt.WebhookSecret': 'Shared secret sent with webhook calls so the receiver can check they come from here.',
+  'opt.SMTPServer': 'Mail server for verification codes, password resets and alerts.',
 };
 
 const zh = {
@@ -138,6 +153,21 @@ const zh = {
   'topup.title': '充值', 'topup.balance': '当前余额', 'topup.code': '兑换码', 'topup.redeem': '兑换', 'topup.done': '已为你充值 {q}。',
   'topup.buy': '购买兑换码',
   'err.forbidden': '此页面需要更高权限。', 'err.notFound': '页面不存在。',
+  'opt.ServerAddress': '本站的公网地址，用于链接和令牌配置片段（留空则使用当前页面地址）。',
+  'opt.TopUpLink': '购买兑换码的商店链接（显示在充值页面）。',
+  'opt.DisplayInCurrencyEnabled': '以美元显示额度（额度 ÷ QuotaPerUnit），否则显示原始单位。',
+  'opt.QuotaPerUnit': '每美元对应的额度单位（One API 为 500000）。',
+  'opt.PreConsumedQuota': '请求在实际费用确定前预扣的额度。',
+  'opt.RetryTimes': '请求失败后换其他渠道重试的次数。',
+  'opt.ModelRatio': '模型 → 倍率。1 = 每 1K 提示 token $0.002。',
+  'opt.CompletionRatio': '模型 → 补全倍率（补全 token 费用 = 模型倍率 × 此值）。',
+  'opt.GroupRatio': '用户分组 → 倍率。分组需在此列出才存在。',
+  'opt.AutomaticDisableChannelEnabled': '渠道多次失败后自动禁用。',
+  'opt.AutomaticEnableChannelEnabled': '被自动禁用的渠道测试成功后自动启用。',
+  'opt.ChannelDisableThreshold': '秒：开启自动禁用时，测试耗时超过此值的渠道会被禁用（0 表示关闭）。',
+  'opt.WebhookUrl': '渠道被自动禁用或启用时，向此地址 POST 一个 JSON 事件。',
+  'opt.WebhookSecret': '随 Webhook 请求发送的共享密钥，便于接收方确认来源。',
+  'opt.SMTPServer': '用于发送验证码、密码重置和告警邮件的邮件服务器。',
 };
 
 const dicts = { en, zh };
@@ -158,6 +188,9 @@ export function setLang(code) {
   lang.set(code);
 }
 document.documentElement.lang = lang.get() === 'zh' ? 'zh-CN' : 'en';
+
+/** Whether key has a text (in English at least). */
+export const has = (key) => key in en;
 
 /** Text of key in the current language, with {name} placeholders filled from vars. */
 export function t(key, vars) {

@@ -77,7 +77,7 @@ function drawPerDay(el, rows) {
       { label: t('dash.quota'), scale: 'q', stroke: '#2457c5', fill: 'rgba(36,87,197,0.25)', paths: bars,
         points: { show: false }, value: (u, v) => v == null ? '–' : quota(v) },
       { label: t('dash.requests'), scale: 'r', stroke: '#d9822b', width: 2, points: { size: 6 } }],
-    axes: [{ splits: () => xs, values: (u, vals) => vals.map((i) => (keys[i] || '').slice(5)) },
+    axes: [{ splits: () => xs, values: (u, vals) => vals.map((i) => (keys[i] || '').slice(width < 500 ? 8 : 5)) },
       { scale: 'q', values: (u, vals) => vals.map((v) => quota(v)), size: 70 },
       { scale: 'r', side: 1, grid: { show: false } }],
     legend: { live: true },

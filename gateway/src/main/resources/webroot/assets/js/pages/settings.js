@@ -2,7 +2,7 @@
 // Ratio JSON and numbers are validated before anything is sent; the API's message shows under the section.
 import { h, mount, toast } from '../dom.js';
 import { get, put } from '../api.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { field, formMessage, page, checkbox, validateJsonObject } from '../ui.js';
 import { loadStatus } from '../state.js';
 
@@ -77,7 +77,7 @@ function control(key, kind, stored) {
   if (kind === 'bool') {
     const c = checkbox(key, String(original) === 'true', { name: key, 'data-option': key });
     return {
-      key, el: h('div.field', c),
+      key, el: h('div.field', c, has('opt.' + key) ? h('div.hint', t('opt.' + key)) : null),
       value: () => String(c.input.checked), changed: () => String(c.input.checked) !== String(original === '' ? 'false' : original),
       validate: () => true, error: () => {}, commit() { original = String(c.input.checked); },
     };
@@ -87,7 +87,8 @@ function control(key, kind, stored) {
   else if (kind === 'textarea') input = h('textarea', { name: key, rows: 3, 'data-option': key }, original);
   else if (kind === 'secret') input = h('input', { name: key, type: 'password', autocomplete: 'off', 'data-option': key });
   else input = h('input', { name: key, type: kind === 'number' ? 'number' : 'text', step: 'any', value: original, 'data-option': key });
-  const f = field(key, input, kind === 'secret' ? t('set.secretHint') : null);
+  const hint = [has('opt.' + key) ? t('opt.' + key) : '', kind === 'secret' ? t('set.secretHint') : ''].filter(Boolean).join(' ');
+  const f = field(key, input, hint || null);
   const value = () => kind === 'json' && input.value.trim() ? JSON.stringify(JSON.parse(input.value)) : input.value.trim();
   const validate = () => {
     f.clear();
