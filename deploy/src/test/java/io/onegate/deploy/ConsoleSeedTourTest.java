@@ -106,9 +106,50 @@ class ConsoleSeedTourTest {
 
   @Test
   void seedTour() throws Exception {
+    assumeManagementApi();
+    withBrowser(this::tour);
+  }
+
+  @Test
+  void commonUserCannotReachAdminPages() throws Exception {
+    assumeManagementApi();
+    String body = "{\"username\":\"tourist\",\"password\":\"tourist-pass-1\"}";
+    HttpResponse<String> registered = send("POST", "/api/user/register", body, Map.of());
+    assertThat(new JsonObject(registered.body()).getBoolean("success")).as(registered.body()).isTrue();
+    HttpResponse<String> login = send("POST", "/api/user/login", body, Map.of());
+    String cookie = login.headers().allValues("set-cookie").stream().map(c -> c.split(";", 2)[0])
+        .reduce((a, b) -> a + "; " + b).orElseThrow();
+    for (String path : List.of("/api/channel/?p=0", "/api/user/?p=0", "/api/option/", "/api/log/?p=0")) {
+      HttpResponse<String> refused = send("GET", path, null, Map.of("Cookie", cookie));
+      assertThat(refused.statusCode() != 200 || !new JsonObject(refused.body()).getBoolean("success"))
+          .as(path + " refused for a common user: " + refused.body()).isTrue();
+    }
+    withBrowser(() -> {
+      open("/login");
+      await(By.name("username")).sendKeys("tourist");
+      driver.findElement(By.name("password")).sendKeys("tourist-pass-1");
+      click("[data-testid=login-submit]");
+      awaitPath("/dashboard");
+      List<String> links = driver.findElements(By.cssSelector("nav.links a")).stream()
+          .map(a -> URI.create(a.getAttribute("href")).getPath()).toList();
+      assertThat(links).contains("/dashboard", "/token", "/log", "/topup").doesNotContain("/channel", "/user",
+          "/redemption", "/setting");
+      open("/channel");
+      assertThat(await(By.cssSelector("[data-testid=forbidden]")).isDisplayed()).isTrue();
+    });
+  }
+
+  private void assumeManagementApi() {
     // Depends on the management API branch: without it /api/user/self is an unknown route (404).
     int self = send("GET", "/api/user/self", null, Map.of()).statusCode();
-    Assumptions.assumeTrue(self != 404, "seed tour skipped: the management API (/api/user/*) is not in this build");
+    Assumptions.assumeTrue(self != 404, "skipped: the management API (/api/user/*) is not in this build");
+  }
+
+  private interface BrowserSteps {
+    void run() throws Exception;
+  }
+
+  private void withBrowser(BrowserSteps steps) throws Exception {
     Path profile = Files.createTempDirectory("onegate-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER.toFile());
@@ -118,7 +159,7 @@ class ConsoleSeedTourTest {
     driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
         .usingAnyFreePort().build(), options);
     try {
-      tour();
+      steps.run();
     } finally {
       driver.quit();
       try (Stream<Path> files = Files.walk(profile)) {
