@@ -79,3 +79,19 @@ export function toast(message, kind = 'ok') {
   box.appendChild(t);
   setTimeout(() => t.remove(), kind === 'error' ? 6000 : 3000);
 }
+
+const scripts = new Map();
+
+/** Loads a classic script once (e.g. a WebJar's minified bundle) and resolves when it has run. */
+export function loadScript(src) {
+  if (!scripts.has(src)) {
+    scripts.set(src, new Promise((resolve, reject) => {
+      const el = document.createElement('script');
+      el.src = src;
+      el.onload = () => resolve();
+      el.onerror = () => { scripts.delete(src); reject(new Error('cannot load ' + src)); };
+      document.head.appendChild(el);
+    }));
+  }
+  return scripts.get(src);
+}

@@ -1,12 +1,14 @@
 // Dashboard: balance, used quota and request count (GET /api/user/self), last 7 days of usage per day and per
 // model (GET /api/user/dashboard) as charts.
-import { h, mount } from '../dom.js';
+import { h, mount, loadScript } from '../dom.js';
 import { get } from '../api.js';
 import { t, lang } from '../i18n.js';
 import { page, formMessage } from '../ui.js';
 import { quota } from '../format.js';
 import { loadSelf } from '../state.js';
-import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
+
+/** uPlot's minified bundle from its WebJar (version resolved by the server); defines window.uPlot. */
+export const UPLOT_SRC = '/webjars/uplot/dist/uPlot.iife.min.js';
 
 /** Accepts One API's Go field names (Day, ModelName, ...) and snake_case. */
 function norm(row) {
@@ -34,7 +36,12 @@ export async function render(root) {
     h('div.card', h('h2', t('dash.perDay')), rows.length ? perDay : h('p.empty', t('dash.noUsage'))),
     h('div.card', h('h2', t('dash.perModel')), rows.length ? perModel : h('p.empty', t('dash.noUsage')))));
   if (!rows.length) return;
-  drawPerDay(perDay, rows);
+  try {
+    await loadScript(UPLOT_SRC);
+    drawPerDay(perDay, rows);
+  } catch (e) {
+    msg.show(e.message);
+  }
   drawPerModel(perModel, rows);
 }
 
@@ -69,6 +76,7 @@ function drawPerDay(el, rows) {
   const keys = [...byDay.keys()].sort();
   const xs = keys.map((k, i) => i);
   const width = Math.max(260, el.parentElement.clientWidth - 32);
+  const uPlot = window.uPlot;
   const bars = uPlot.paths.bars({ size: [0.6, 60] });
   const opts = {
     width, height: 240,

@@ -74,8 +74,8 @@ class ConsoleGatewayTest {
       assertThat(browser.await(By.cssSelector("[data-testid=login-form] h1")).getText()).isEqualTo("登录");
       assertThat(browser.driver.findElement(By.cssSelector(".brand")).getText()).isEqualTo("OneGate");
       Object uplot = browser.asyncJs("const done = arguments[arguments.length - 1];"
-          + "import('/webjars/uplot/dist/uPlot.esm.js').then(m => done(typeof m.default + ':' + typeof m.default.paths.bars),"
-          + " e => done('failed: ' + e));");
+          + "import('/assets/js/dom.js').then(m => m.loadScript('/webjars/uplot/dist/uPlot.iife.min.js'))"
+          + ".then(() => done(typeof window.uPlot + ':' + typeof window.uPlot.paths.bars), e => done('failed: ' + e));");
       assertThat(uplot).isEqualTo("function:function");
       Object css = browser.js("return [...document.styleSheets].map(s => s.href || '').join(' ')");
       assertThat(css).asString().contains("/webjars/uplot/dist/uPlot.min.css").contains("/assets/css/console.css");
