@@ -43,8 +43,13 @@ final class Chromium implements AutoCloseable {
     this.base = base;
   }
 
+  static boolean available() {
+    return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
+  }
+
+  /** Skips the calling test (reported as skipped, with the reason) when there is no browser. */
   static void assumeAvailable() {
-    Assumptions.assumeTrue(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
+    Assumptions.assumeTrue(available(),
         "browser tests skipped: no headless Chromium at " + BROWSER + " with chromedriver at " + DRIVER
             + " (install Debian's 'chromium' and 'chromium-driver'; .ci/run does when it can)");
   }

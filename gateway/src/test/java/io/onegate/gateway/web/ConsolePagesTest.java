@@ -33,7 +33,9 @@ class ConsolePagesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Chromium.assumeAvailable();
+    if (!Chromium.available()) {
+      return; // every test then reports itself skipped, saying why
+    }
     vertx = Vertx.vertx();
     stub = new OneApiContractStub();
     Router router = Router.router(vertx);
@@ -56,6 +58,7 @@ class ConsolePagesTest {
 
   @BeforeEach
   void freshSession() {
+    Chromium.assumeAvailable();
     browser.resize(1280, 860);
     browser.open("/assets/favicon.svg");
     browser.driver.manage().deleteAllCookies();
