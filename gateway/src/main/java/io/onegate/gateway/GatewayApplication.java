@@ -5,6 +5,7 @@ import io.onegate.common.process.ProcessEndpoints;
 import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.gateway.api.StatusHandler;
+import io.onegate.gateway.web.ConsoleRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -26,6 +27,7 @@ public final class GatewayApplication implements ProcessMain.Application {
     Router router = Router.router(runtime.vertx());
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
     router.get("/api/status").handler(new StatusHandler(runtime.pg(), Clock.systemUTC()));
+    ConsoleRoutes.mount(router);
     return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
         .requestHandler(router)
         .listen(runtime.config().get(Settings.PORT))
