@@ -14,6 +14,8 @@ public final class ClusterNames {
   public static final String LIVE_USER_BALANCES = "onegate.live.user-balances";
   /** IMap tokenId -> live remaining quota of limited tokens. */
   public static final String LIVE_TOKEN_BALANCES = "onegate.live.token-balances";
+  /** IMap key -> long[] event timestamps of the management API's login/registration limiters. */
+  public static final String LOGIN_LIMITS = "onegate.api.login-limits";
   /** Lock name of the health worker's scheduled-test leadership. */
   public static final String HEALTH_LEADER_LOCK = "onegate.health.leader";
 }

@@ -1,0 +1,63 @@
+package io.onegate.gateway.api;
+
+import io.onegate.common.options.Options;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Inserts a user as One API's {@code User.Insert} does, inside the caller's transaction: the new-user quota with a
+ * system log (type 4), invite bonuses for invitee and inviter (each with a system log), and an unlimited,
+ * never-expiring relay token named "default".
+ */
+final class UserCreator {
+  /** A user to create; {@code passwordHash} is bcrypt. */
+  record NewUser(String username, String passwordHash, String displayName, int role, int inviterId) {
+  }
+
+  private final ApiContext api;
+
+  UserCreator(ApiContext api) {
+    this.api = api;
+  }
+
+  /** Returns the new user's id. */
+  Future<Integer> create(SqlConnection conn, NewUser user, Options options) {
+    long now = api.now();
+    long newUserQuota = Math.max(0, options.longValue("QuotaForNewUser"));
+    long inviteeBonus = user.inviterId() > 0 ? Math.max(0, options.longValue("QuotaForInvitee")) : 0;
+    long inviterBonus = user.inviterId() > 0 ? Math.max(0, options.longValue("QuotaForInviter")) : 0;
+    String displayName = user.displayName().isEmpty() ? user.username() : user.displayName();
+    return conn.preparedQuery("INSERT INTO users (username, password, display_name, role, status, quota, \"group\", "
+            + "aff_code, inviter_id, created_time, password_changed) "
+            + "VALUES ($1, $2, $3, $4, 1, $5, 'default', $6, $7, $8, true) RETURNING id")
+        .execute(Tuple.of(user.username(), user.passwordHash(), displayName, user.role(),
+            newUserQuota + inviteeBonus, TokenKeys.alnum(api.random(), 4), user.inviterId(), now))
+        .map(rows -> rows.iterator().next().getInteger(0))
+        .compose(id -> {
+          Future<Void> logs = Future.succeededFuture();
+          if (newUserQuota > 0) {
+            logs = logs.compose(v -> api.log(conn, 4, id, user.username(),
+                "新用户注册赠送 " + ApiContext.quotaText(options, newUserQuota) + " (sign-up bonus)"));
+          }
+          if (inviteeBonus > 0) {
+            logs = logs.compose(v -> api.log(conn, 4, id, user.username(),
+                "使用邀请码赠送 " + ApiContext.quotaText(options, inviteeBonus) + " (invitee bonus)"));
+          }
+          if (inviterBonus > 0) {
+            logs = logs.compose(v -> conn.preparedQuery(
+                    "UPDATE users SET quota = quota + $2 WHERE id = $1 RETURNING username")
+                .execute(Tuple.of(user.inviterId(), inviterBonus))
+                .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+                    : api.log(conn, 4, user.inviterId(), rows.iterator().next().getString(0),
+                    "邀请用户赠送 " + ApiContext.quotaText(options, inviterBonus) + " (inviter bonus)")));
+          }
+          return logs
+              .compose(v -> conn.preparedQuery("INSERT INTO tokens (user_id, key, status, name, created_time, "
+                      + "accessed_time, expired_time, remain_quota, unlimited_quota) "
+                      + "VALUES ($1, $2, 1, 'default', $3, $3, -1, 0, true)")
+                  .execute(Tuple.of(id, TokenKeys.relayKey(api.random()), now)))
+              .map(id);
+        });
+  }
+}
