@@ -135,6 +135,9 @@ final class IdentityRoutes {
         .map(UserRows::validUsername);
     var displayName = body.string("display_name", 64).map(String::trim).map(UserRows::validDisplayName);
     var password = body.string("password", 128).filter(s -> !s.isEmpty()).map(Passwords::validate);
+    if (username.isEmpty() && displayName.isEmpty() && password.isEmpty()) {
+      throw ApiException.badRequest("nothing to update: send username, display_name or password");
+    }
     Future<String> hash = password.isPresent() ? api.passwords().hash(password.get()) : Future.succeededFuture(null);
     return hash.compose(h -> api.pg().preparedQuery("UPDATE users SET username = COALESCE($2, username), "
                 + "display_name = COALESCE($3, display_name), password = COALESCE($4, password), "

@@ -75,7 +75,7 @@ final class TokenRoutes {
   private Future<?> create(ApiCall call) {
     Body body = call.body();
     Principal me = call.principal();
-    String name = validName(body.string("name", 64).orElse("").trim());
+    String name = validName(body.requiredString("name", 64).trim());
     long expired = validExpiry(body.integer("expired_time", -1, 253_402_300_799L).orElse(-1L));
     long remain = body.integer("remain_quota", 0, Long.MAX_VALUE / 4).orElse(0L);
     boolean unlimited = body.bool("unlimited_quota").orElse(false);
