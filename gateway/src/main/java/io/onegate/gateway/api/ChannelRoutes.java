@@ -47,6 +47,7 @@ final class ChannelRoutes {
     r.get("/api/channel/update_balance", Roles.ADMIN, call -> balances.refreshAll().map(v -> null));
     r.get("/api/channel/update_balance/:id", Roles.ADMIN, this::updateBalance);
     r.get("/api/channel/:id/key", Roles.ROOT, this::revealKey);
+    r.post("/api/channel/rekey", Roles.ROOT, this::rekey);
     r.get("/api/channel/:id", Roles.ADMIN, this::get);
     r.post("/api/channel/", Roles.ADMIN, this::create);
     r.put("/api/channel/", Roles.ADMIN, this::update);
@@ -102,6 +103,60 @@ final class ChannelRoutes {
     return load(id).compose(row -> api.audit(api.pg(), call.principal(), call.principal().id(),
             call.principal().username(), "read the key of channel #" + id)
         .map(v -> new JsonObject().put("id", id).put("key", plainKey(row))));
+  }
+
+  /**
+   * {@code POST /api/channel/rekey {old_secret}} (root): after every process was restarted with a new
+   * {@code CRYPTO_SECRET}, re-encrypts each key the current secret cannot read with it, after decrypting it with
+   * {@code old_secret}; plaintext keys (a database taken over from One API) are encrypted too. One transaction.
+   */
+  private Future<?> rekey(ApiCall call) {
+    io.onegate.common.crypto.KeyCipher old = new io.onegate.common.crypto.KeyCipher(
+        call.body().requiredString("old_secret", 1024));
+    Principal me = call.principal();
+    return api.pg().withTransaction(conn -> conn.query("SELECT id, key FROM channels ORDER BY id FOR UPDATE")
+            .execute()
+            .compose(rows -> {
+              List<Tuple> updates = new ArrayList<>();
+              List<Integer> unreadable = new ArrayList<>();
+              for (Row row : rows) {
+                String stored = row.getString("key");
+                String plain = null;
+                if (!io.onegate.common.crypto.KeyCipher.isEncrypted(stored)) {
+                  plain = stored;
+                } else if (!readable(api.cipher(), stored)) {
+                  if (readable(old, stored)) {
+                    plain = old.decrypt(stored);
+                  } else {
+                    unreadable.add(row.getInteger("id"));
+                  }
+                }
+                if (plain != null) {
+                  updates.add(Tuple.of(row.getInteger("id"), api.cipher().encrypt(plain)));
+                }
+              }
+              if (!unreadable.isEmpty()) {
+                throw ApiException.badRequest("the keys of channels " + unreadable + " cannot be read with the "
+                    + "current CRYPTO_SECRET nor with old_secret: nothing was changed");
+              }
+              Future<?> write = updates.isEmpty() ? Future.succeededFuture()
+                  : conn.preparedQuery("UPDATE channels SET key = $2 WHERE id = $1").executeBatch(updates);
+              return write.compose(v -> api.audit(conn, me, me.id(), me.username(), "re-encrypted "
+                  + updates.size() + " channel keys")).map(updates.size());
+            }))
+        .map(count -> {
+          api.notice(ChangeNotice.Kind.CHANNEL, 0);
+          return count;
+        });
+  }
+
+  private static boolean readable(io.onegate.common.crypto.KeyCipher cipher, String stored) {
+    try {
+      cipher.decrypt(stored);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
   }
 
   private Future<?> test(ApiCall call) {

@@ -80,7 +80,8 @@ class RoleMatrixTest {
       new Route(HttpMethod.GET, "/api/group/", 10, null),
       new Route(HttpMethod.GET, "/api/option/", 100, null),
       new Route(HttpMethod.PUT, "/api/option/", 100, EMPTY),
-      new Route(HttpMethod.GET, "/api/channel/999999/key", 100, null));
+      new Route(HttpMethod.GET, "/api/channel/999999/key", 100, null),
+      new Route(HttpMethod.POST, "/api/channel/rekey", 100, EMPTY));
 
   @BeforeAll
   static void start() throws Exception {

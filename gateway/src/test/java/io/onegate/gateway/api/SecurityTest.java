@@ -158,6 +158,18 @@ class SecurityTest {
     assertThat(reveal.obj().getString("key")).isEqualTo(CHANNEL_KEY);
     assertThat(h.sql("SELECT count(*) FROM logs WHERE type = 3 AND content LIKE $1", "%read the key of channel #" + id)
         .iterator().next().getLong(0)).as("reading a key is audited").isEqualTo(1L);
+    // key rotation: a key written under an old secret is re-encrypted with the current one
+    io.onegate.common.crypto.KeyCipher oldCipher = new io.onegate.common.crypto.KeyCipher("old-crypto-secret-123456");
+    h.sql("UPDATE channels SET key = $2 WHERE id = $1", id, oldCipher.encrypt(CHANNEL_KEY));
+    assertThat(root.get("/api/channel/" + id).obj().getString("key_masked")).contains("unreadable");
+    assertThat(root.post("/api/channel/rekey", new JsonObject().put("old_secret", "wrong-secret-1234567")).status())
+        .isEqualTo(400);
+    ApiClient.Resp rekeyed = root.post("/api/channel/rekey", new JsonObject().put("old_secret",
+        "old-crypto-secret-123456"));
+    assertThat(rekeyed.json().getInteger("data")).as(rekeyed.raw()).isEqualTo(1);
+    assertThat(root.get("/api/channel/" + id + "/key").obj().getString("key")).isEqualTo(CHANNEL_KEY);
+    assertThat(h.sql("SELECT key FROM channels WHERE id = $1", id).iterator().next().getString(0))
+        .startsWith("enc:v1:").doesNotContain("SECRET");
     assertThat(logs.list).isNotEmpty();
     for (ILoggingEvent event : logs.list) {
       assertThat(event.getFormattedMessage()).doesNotContain(CHANNEL_KEY).doesNotContain("SECRETchannel");

@@ -100,6 +100,8 @@ class WriteRouteFuzzTest {
             new Field("name", 'S', "n"), new Field("quota", 'I', 5), new Field("count", 'I', 2))),
         new WriteRoute(HttpMethod.PUT, "/api/redemption/", 'R', true, List.of(
             new Field("id", 'I', redemptionId), new Field("name", 'S', "n2"), new Field("quota", 'I', 6))),
+        new WriteRoute(HttpMethod.POST, "/api/channel/rekey", 'R', true, List.of(
+            new Field("old_secret", 'S', "previous-secret-123"))),
         new WriteRoute(HttpMethod.PUT, "/api/option/", 'R', true, List.of(
             new Field("key", 'S', "QuotaRemindThreshold"), new Field("value", 'V', "2000"))));
   }
