@@ -24,7 +24,8 @@ import java.util.Optional;
 public final class Authenticator {
   static final String NO_CREDENTIAL = "无权进行此操作，未登录且未提供 access token (not logged in and no access token)";
   static final String BANNED = "用户已被封禁 (this user is disabled)";
-  private static final String USER_COLUMNS = "SELECT id, username, role, status, \"group\" FROM users ";
+  private static final String USER_COLUMNS = "SELECT id, username, role, status, \"group\", sessions_valid_after "
+      + "FROM users ";
 
   private final Pool pg;
   private final SessionCodec sessions;
@@ -42,8 +43,16 @@ public final class Authenticator {
     Future<Principal> caller;
     if (claims.isPresent()) {
       checkCsrf(request);
+      long issuedAt = claims.get().issuedAt();
       caller = pg.preparedQuery(USER_COLUMNS + "WHERE id = $1").execute(Tuple.of(claims.get().userId()))
-          .map(rows -> principal(rows.size() == 0 ? null : rows.iterator().next(), true));
+          .map(rows -> {
+            Row row = rows.size() == 0 ? null : rows.iterator().next();
+            if (row != null && issuedAt < row.getLong("sessions_valid_after")) {
+              clearSession(ctx);
+              throw ApiException.unauthorized("this session was signed out: log in again");
+            }
+            return principal(row, true);
+          });
     } else {
       String token = accessToken(request.getHeader("Authorization"));
       if (token == null) {
@@ -80,6 +89,23 @@ public final class Authenticator {
   /** Sets the session cookie for {@code userId}: HttpOnly, SameSite=Strict, Path=/, Secure behind HTTPS. */
   public void startSession(RoutingContext ctx, int userId, int role) {
     ctx.response().addCookie(cookie(ctx, sessions.issue(userId, role), SessionCodec.MAX_AGE.toSeconds()));
+  }
+
+  /**
+   * Signs out: refuses, on every node, all sessions of the cookie's user issued until now (a copied cookie dies
+   * too), and clears the cookie. Without a valid cookie it only clears it.
+   */
+  public Future<Void> endSessions(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(SessionCodec.COOKIE);
+    Optional<SessionCodec.Claims> claims = cookie == null ? Optional.empty() : sessions.verify(cookie.getValue());
+    clearSession(ctx);
+    return claims.map(c -> revokeSessions(c.userId())).orElse(Future.succeededFuture());
+  }
+
+  /** Refuses every session of {@code userId} issued until now (password change, deletion, logout). */
+  public Future<Void> revokeSessions(int userId) {
+    return pg.preparedQuery("UPDATE users SET sessions_valid_after = $2 WHERE id = $1")
+        .execute(Tuple.of(userId, sessions.nowMillis())).mapEmpty();
   }
 
   public void clearSession(RoutingContext ctx) {

@@ -77,9 +77,9 @@ final class IdentityRoutes {
         });
   }
 
+  /** Clears the cookie and signs every session of the user out on all nodes (a copied cookie dies too). */
   private Future<?> logout(ApiCall call) {
-    auth.clearSession(call.ctx());
-    return Future.succeededFuture(null);
+    return auth.endSessions(call.ctx()).map(v -> null);
   }
 
   private Future<?> register(ApiCall call) {
@@ -143,9 +143,18 @@ final class IdentityRoutes {
                 + "display_name = COALESCE($3, display_name), password = COALESCE($4, password), "
                 + "password_changed = password_changed OR $4 IS NOT NULL WHERE id = $1")
             .execute(Tuple.of(me.id(), username.orElse(null), displayName.orElse(null), h)))
-        .map(rows -> {
+        .compose(rows -> {
           api.notice(ChangeNotice.Kind.USER, me.id());
-          return null;
+          if (password.isEmpty()) {
+            return Future.succeededFuture(null);
+          }
+          // a new password signs out every other session; this one gets a fresh cookie
+          return auth.revokeSessions(me.id()).map(v -> {
+            if (me.viaSession()) {
+              auth.startSession(call.ctx(), me.id(), me.role());
+            }
+            return null;
+          });
         });
   }
 
@@ -156,7 +165,8 @@ final class IdentityRoutes {
     }
     return api.pg().preparedQuery("UPDATE users SET status = 3, username = $2 WHERE id = $1")
         .execute(Tuple.of(me.id(), "deleted_" + TokenKeys.hex(api.random(), 32)))
-        .map(rows -> {
+        .compose(rows -> auth.revokeSessions(me.id()))
+        .map(v -> {
           api.notice(ChangeNotice.Kind.USER, me.id());
           auth.clearSession(call.ctx());
           return null;

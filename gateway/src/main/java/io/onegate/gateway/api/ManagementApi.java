@@ -100,7 +100,7 @@ public final class ManagementApi {
       }
     }));
     new IdentityRoutes(api, guard, auth).mount(routes);
-    new UserAdminRoutes(api).mount(routes);
+    new UserAdminRoutes(api, auth).mount(routes);
     new ChannelRoutes(api, collaborators.models(), collaborators.tester(), collaborators.balances()).mount(routes);
     new TokenRoutes(api).mount(routes);
     new LogRoutes(api).mount(routes);

@@ -11,7 +11,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The stateless {@code session} cookie: {@code <userId>.<role>.<issuedAt>.<HMAC-SHA256(SESSION_SECRET)>}, valid on
+ * The stateless {@code session} cookie: {@code <userId>.<role>.<issuedAtMillis>.<HMAC-SHA256(SESSION_SECRET)>}, valid on
  * every node sharing the secret, for {@link #MAX_AGE} after issue. The role inside is informational; callers
  * re-read the user's current role and status. Thread-safe.
  */
@@ -20,7 +20,7 @@ public final class SessionCodec {
   public static final Duration MAX_AGE = Duration.ofDays(30);
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
-  /** What a valid cookie says. */
+  /** What a valid cookie says; {@code issuedAt} in Unix milliseconds. */
   public record Claims(int userId, int role, long issuedAt) {
   }
 
@@ -33,7 +33,7 @@ public final class SessionCodec {
   }
 
   public String issue(int userId, int role) {
-    String payload = userId + "." + role + "." + clock.instant().getEpochSecond();
+    String payload = userId + "." + role + "." + clock.millis();
     return payload + "." + sign(payload);
   }
 
@@ -57,14 +57,18 @@ public final class SessionCodec {
     }
     try {
       Claims claims = new Claims(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Long.parseLong(parts[2]));
-      long now = clock.instant().getEpochSecond();
-      if (claims.issuedAt() > now + CLOCK_SKEW.toSeconds() || now - claims.issuedAt() > MAX_AGE.toSeconds()) {
+      long now = clock.millis();
+      if (claims.issuedAt() > now + CLOCK_SKEW.toMillis() || now - claims.issuedAt() > MAX_AGE.toMillis()) {
         return Optional.empty();
       }
       return Optional.of(claims);
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  long nowMillis() {
+    return clock.millis();
   }
 
   private String sign(String payload) {

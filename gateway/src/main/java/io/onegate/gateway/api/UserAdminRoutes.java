@@ -21,8 +21,11 @@ final class UserAdminRoutes {
   private final ApiContext api;
   private final UserCreator creator;
 
-  UserAdminRoutes(ApiContext api) {
+  private final Authenticator auth;
+
+  UserAdminRoutes(ApiContext api, Authenticator auth) {
     this.api = api;
+    this.auth = auth;
     this.creator = new UserCreator(api);
   }
 
@@ -168,7 +171,8 @@ final class UserAdminRoutes {
                         + " (quota changed from " + oldQuota + " to " + newQuota + ")"));
                   }
                   return done;
-                })))
+                }))
+            .compose(v -> h == null ? Future.<Void>succeededFuture() : auth.revokeSessions(id)))
         .map(v -> {
           api.notice(ChangeNotice.Kind.USER, id);
           return null;

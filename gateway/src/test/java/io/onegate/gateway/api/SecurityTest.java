@@ -110,6 +110,33 @@ class SecurityTest {
   }
 
   @Test
+  void logoutAndPasswordChangesRevokeCopiedCookiesEverywhere() {
+    int id = h.createUser(root, "revokee", "revokee123", Roles.COMMON);
+    ApiClient browser = h.login("revokee", "revokee123");
+    ApiClient thief = h.client();
+    thief.cookie = browser.cookie;
+    assertThat(thief.get("/api/user/self").success()).isTrue();
+    assertThat(browser.get("/api/user/logout").success()).isTrue();
+    assertThat(browser.cookie).as("the cookie is cleared").isNull();
+    ApiClient.Resp stolen = thief.get("/api/user/self");
+    assertThat(stolen.status()).isEqualTo(401);
+    assertThat(stolen.message()).contains("signed out");
+
+    browser = h.login("revokee", "revokee123");
+    thief.cookie = browser.cookie;
+    assertThat(browser.put("/api/user/self", new JsonObject().put("password", "revokee456")).success()).isTrue();
+    assertThat(browser.get("/api/user/self").success()).as("the changer keeps a fresh session").isTrue();
+    assertThat(thief.get("/api/user/self").status()).isEqualTo(401);
+
+    thief.cookie = browser.cookie;
+    assertThat(root.put("/api/user/", new JsonObject().put("id", id).put("password", "revokee789")).success())
+        .isTrue();
+    assertThat(browser.get("/api/user/self").status()).as("an admin's password reset signs the user out")
+        .isEqualTo(401);
+    assertThat(h.login("revokee", "revokee789").get("/api/user/self").success()).isTrue();
+  }
+
+  @Test
   void forgedCrossSitePostsAreRefused() {
     ApiClient noHeader = h.root();
     noHeader.csrfHeader = false;
