@@ -63,6 +63,12 @@ class CompatibilityReplayTest {
 
     ApiClient.Resp list = root.get("/api/channel/?p=0");
     assertEnvelope(list);
+    assertThat(root.get("/api/channel?p=0").array()).as("with or without the trailing slash")
+        .isEqualTo(list.array());
+    assertThat(root.get("/api/channel/?p=1").array()).isEmpty();
+    ApiClient.Resp unknown = root.get("/api/no/such/route");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.success()).isFalse();
     JsonObject first = list.array().getJsonObject(0);
     assertThat(first.fieldNames()).contains("id", "type", "status", "name", "weight", "created_time", "test_time",
         "response_time", "base_url", "other", "balance", "balance_updated_time", "models", "group", "used_quota",
