@@ -43,10 +43,15 @@ public final class ApiRouter {
     add(HttpMethod.DELETE, path, minRole, action);
   }
 
+  /** Registers {@code path}; a path ending in "/" is also served without it (One API's UI uses both). */
   private void add(HttpMethod method, String path, int minRole, Action action) {
-    router.route(method, path).handler(Envelope.of(ctx -> {
+    var handler = Envelope.of(ctx -> {
       Future<Principal> caller = minRole == PUBLIC ? Future.succeededFuture(null) : auth.authenticate(ctx, minRole);
       return caller.compose(p -> action.run(new ApiCall(ctx, p)));
-    }));
+    });
+    router.route(method, path).handler(handler);
+    if (path.endsWith("/") && path.length() > 1) {
+      router.route(method, path.substring(0, path.length() - 1)).handler(handler);
+    }
   }
 }
