@@ -21,6 +21,15 @@ final class OptionRoutes {
   private static final Set<String> NON_NEGATIVE_INTEGERS = Set.of("QuotaForNewUser", "QuotaForInviter",
       "QuotaForInvitee", "QuotaRemindThreshold", "PreConsumedQuota", "RetryTimes");
   private static final Set<String> JSON_RATIOS = Set.of("ModelRatio", "GroupRatio", "CompletionRatio");
+  /** One API keys without a OneGate default (integrations); accepted so One API scripts keep working. */
+  static final Set<String> EXTRA_KEYS = Set.of("GitHubClientId", "GitHubClientSecret", "LarkClientId",
+      "LarkClientSecret", "OidcClientId", "OidcClientSecret", "OidcWellKnown", "OidcAuthorizationEndpoint",
+      "OidcTokenEndpoint", "OidcUserinfoEndpoint", "WeChatServerAddress", "WeChatServerToken",
+      "WeChatAccountQRCodeImageURL", "TurnstileSiteKey", "TurnstileSecretKey");
+  /** Toggles that need another option set first (One API's checks): toggle -> required key. */
+  private static final Map<String, String> REQUIRES = Map.of("GitHubOAuthEnabled", "GitHubClientId",
+      "WeChatAuthEnabled", "WeChatServerAddress", "TurnstileCheckEnabled", "TurnstileSiteKey",
+      "EmailDomainRestrictionEnabled", "EmailDomainWhitelist", "OidcEnabled", "OidcClientId");
   private static final int MAX_VALUE = 1 << 20;
   private final ApiContext api;
 
@@ -65,18 +74,25 @@ final class OptionRoutes {
     }
     validate(key, value);
     Principal me = call.principal();
-    return api.pg().withTransaction(conn -> conn.preparedQuery("INSERT INTO options (key, value) VALUES ($1, $2) "
+    Future<Void> dependencies = !"true".equals(value) || !REQUIRES.containsKey(key) ? Future.succeededFuture()
+        : api.options().map(options -> {
+          if (options.get(REQUIRES.get(key)).isBlank()) {
+            throw ApiException.badRequest("cannot enable " + key + ": set " + REQUIRES.get(key) + " first");
+          }
+          return null;
+        });
+    return dependencies.compose(d -> api.pg().withTransaction(conn -> conn.preparedQuery("INSERT INTO options (key, value) VALUES ($1, $2) "
                 + "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value").execute(Tuple.of(key, value))
             .compose(v -> api.audit(conn, me, me.id(), me.username(), "set option " + key
                 + (secret(key) ? " (secret, value hidden)" : " = " + abbreviate(value)))))
         .map(v -> {
           api.notice(ChangeNotice.Kind.OPTION, 0);
           return null;
-        });
+        }));
   }
 
   static void validate(String key, String value) {
-    if (!OptionDefaults.ALL.containsKey(key)) {
+    if (!OptionDefaults.ALL.containsKey(key) && !EXTRA_KEYS.contains(key)) {
       throw ApiException.badRequest("unknown option key: " + abbreviate(key));
     }
     if (value.length() > MAX_VALUE) {

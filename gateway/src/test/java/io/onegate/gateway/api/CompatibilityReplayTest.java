@@ -11,13 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Replays the request bodies One API's web UI and documented scripts send, and checks the response envelopes and
  * field names: login, add a channel with models and groups, create and list tokens, edit a user's quota, query
- * logs and stats; plus registration with invite bonuses and concurrent redeems of one code.
+ * logs and stats; plus registration with invite bonuses, options, concurrent redeems of one code, and (last, as it
+ * changes root's password) the default-password warning.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CompatibilityReplayTest {
   private static ApiHarness h;
   private static ApiClient root;
@@ -215,6 +220,39 @@ class CompatibilityReplayTest {
         "github_client_id", "lark_client_id", "system_name", "logo", "footer_html", "wechat_qrcode", "wechat_login",
         "server_address", "turnstile_check", "turnstile_site_key", "top_up_link", "chat_link", "quota_per_unit",
         "display_in_currency", "oidc");
+  }
+
+  @Test
+  void integrationOptionsAreAcceptedSecretsHiddenAndTogglesNeedTheirSettings() {
+    ApiClient.Resp refused = root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled")
+        .put("value", "true"));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.message()).contains("GitHubClientId");
+    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubClientId").put("value", "cid")));
+    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubClientSecret").put("value", "shh")));
+    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "TurnstileSecretKey").put("value", "shh2")));
+    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled").put("value", true)));
+    String all = root.get("/api/option/").raw();
+    assertThat(all).contains("GitHubClientId").doesNotContain("shh").doesNotContain("TurnstileSecretKey");
+    ApiClient.Resp status = h.client().get("/api/status");
+    assertThat(status.obj().getBoolean("github_oauth")).isTrue();
+    assertThat(status.obj().getString("github_client_id")).isEqualTo("cid");
+    assertThat(h.sql("SELECT content FROM logs WHERE type = 3 AND content LIKE '%GitHubClientSecret%'").iterator()
+        .next().getString(0)).doesNotContain("shh");
+    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled").put("value", false)));
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void changingRootsPasswordClearsTheDefaultPasswordWarning() {
+    assertThat(h.client().get("/api/status").obj().getBoolean("root_password_is_default")).isTrue();
+    assertEnvelope(root.put("/api/user/self", new JsonObject().put("password", "rootpass-new1")));
+    ApiClient.Resp status = h.client().get("/api/status");
+    assertThat(status.obj().getBoolean("root_password_is_default")).isFalse();
+    assertThat(status.message()).isEmpty();
+    assertThat(root.get("/api/user/self").success()).as("root keeps its session").isTrue();
+    assertThat(h.client().post("/api/user/login", new JsonObject().put("username", "root")
+        .put("password", "123456")).status()).isEqualTo(401);
   }
 
   @Test
