@@ -26,6 +26,8 @@ final class ChannelRoutes {
       + "response_time, base_url, other, balance, balance_updated_time, models, \"group\", used_quota, model_mapping, "
       + "priority, config, system_prompt";
   private static final int MAX_BATCH = 1000;
+  /** One API's Proxy type (43) needs no model list. */
+  private static final long PROXY_TYPE = 43;
   private final ApiContext api;
   private final ModelCatalog catalog;
   private final ChannelTester tester;
@@ -200,7 +202,7 @@ final class ChannelRoutes {
                     + "system_prompt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id")
                 .execute(Tuple.from(new Object[] {f.type.orElse(1L).intValue(), api.cipher().encrypt(key),
                     f.status.orElse(1L).intValue(), f.name.orElse(""), f.weight.orElse(0L).intValue(), api.now(),
-                    f.baseUrl.orElse(""), f.other.orElse(""), String.join(",", f.models.orElseThrow()),
+                    f.baseUrl.orElse(""), f.other.orElse(""), String.join(",", f.models.orElse(List.of())),
                     String.join(",", f.groups.orElse(List.of("default"))), f.modelMapping.orElse(""),
                     f.priority.orElse(0L), f.config.orElse(""), f.systemPrompt.orElse(null)}))
             .map(rows -> rows.iterator().next().getInteger(0))
@@ -390,10 +392,11 @@ final class ChannelRoutes {
           throw ApiException.badRequest("model names must be at most 255 characters without control characters");
         }
       }));
-      if (models.isPresent() && models.get().isEmpty() && (creating || b.has("models"))) {
+      boolean proxy = type.orElse(0L) == PROXY_TYPE;
+      if (!proxy && models.isPresent() && models.get().isEmpty()) {
         throw ApiException.badRequest("models must list at least one model");
       }
-      if (creating && models.isEmpty()) {
+      if (creating && !proxy && models.isEmpty()) {
         throw ApiException.badRequest("models is required");
       }
       Optional<List<String>> groups = b.string("group", 1024).map(ChannelRoutes::split)

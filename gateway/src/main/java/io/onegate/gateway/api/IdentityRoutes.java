@@ -188,9 +188,8 @@ final class IdentityRoutes {
           if (code != null && !code.isBlank()) {
             return Future.succeededFuture(code);
           }
-          String fresh = TokenKeys.alnum(api.random(), 4);
-          return api.pg().preparedQuery("UPDATE users SET aff_code = $2 WHERE id = $1")
-              .execute(Tuple.of(id, fresh)).map(fresh);
+          return UserCreator.freeAffCode(api.pg(), api, 5).compose(fresh -> api.pg()
+              .preparedQuery("UPDATE users SET aff_code = $2 WHERE id = $1").execute(Tuple.of(id, fresh)).map(fresh));
         });
   }
 

@@ -21,6 +21,17 @@ final class UserCreator {
     this.api = api;
   }
 
+  /**
+   * A 4-character invite code (One API's length) not yet taken, checked before use so a collision does not abort
+   * the caller's transaction; after {@code attempts} collisions, 8 characters.
+   */
+  static Future<String> freeAffCode(io.vertx.sqlclient.SqlClient sql, ApiContext api, int attempts) {
+    String code = TokenKeys.alnum(api.random(), attempts > 0 ? 4 : 8);
+    return sql.preparedQuery("SELECT 1 FROM users WHERE aff_code = $1").execute(Tuple.of(code))
+        .compose(rows -> rows.size() == 0 || attempts <= 0 ? Future.succeededFuture(code)
+            : freeAffCode(sql, api, attempts - 1));
+  }
+
   /** Returns the new user's id. */
   Future<Integer> create(SqlConnection conn, NewUser user, Options options) {
     long now = api.now();
@@ -28,11 +39,11 @@ final class UserCreator {
     long inviteeBonus = user.inviterId() > 0 ? Math.max(0, options.longValue("QuotaForInvitee")) : 0;
     long inviterBonus = user.inviterId() > 0 ? Math.max(0, options.longValue("QuotaForInviter")) : 0;
     String displayName = user.displayName().isEmpty() ? user.username() : user.displayName();
-    return conn.preparedQuery("INSERT INTO users (username, password, display_name, role, status, quota, \"group\", "
+    return freeAffCode(conn, api, 5).compose(affCode -> conn.preparedQuery("INSERT INTO users (username, password, display_name, role, status, quota, \"group\", "
             + "aff_code, inviter_id, created_time, password_changed) "
             + "VALUES ($1, $2, $3, $4, 1, $5, 'default', $6, $7, $8, true) RETURNING id")
         .execute(Tuple.of(user.username(), user.passwordHash(), displayName, user.role(),
-            newUserQuota + inviteeBonus, TokenKeys.alnum(api.random(), 4), user.inviterId(), now))
+            newUserQuota + inviteeBonus, affCode, user.inviterId(), now)))
         .map(rows -> rows.iterator().next().getInteger(0))
         .compose(id -> {
           Future<Void> logs = Future.succeededFuture();
