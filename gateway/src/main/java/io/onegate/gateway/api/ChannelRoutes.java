@@ -199,7 +199,8 @@ final class ChannelRoutes {
       for (String key : keys) {
         chain = chain.compose(v -> conn.preparedQuery("INSERT INTO channels (type, key, status, name, weight, "
                     + "created_time, base_url, other, models, \"group\", model_mapping, priority, config, "
-                    + "system_prompt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id")
+                    + "system_prompt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+                    + "RETURNING id")
                 .execute(Tuple.from(new Object[] {f.type.orElse(1L).intValue(), api.cipher().encrypt(key),
                     f.status.orElse(1L).intValue(), f.name.orElse(""), f.weight.orElse(0L).intValue(), api.now(),
                     f.baseUrl.orElse(""), f.other.orElse(""), String.join(",", f.models.orElse(List.of())),

@@ -81,7 +81,8 @@ final class OptionRoutes {
           }
           return null;
         });
-    return dependencies.compose(d -> api.pg().withTransaction(conn -> conn.preparedQuery("INSERT INTO options (key, value) VALUES ($1, $2) "
+    return dependencies.compose(d -> api.pg().withTransaction(conn -> conn.preparedQuery(
+                "INSERT INTO options (key, value) VALUES ($1, $2) "
                 + "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value").execute(Tuple.of(key, value))
             .compose(v -> api.audit(conn, me, me.id(), me.username(), "set option " + key
                 + (secret(key) ? " (secret, value hidden)" : " = " + abbreviate(value)))))

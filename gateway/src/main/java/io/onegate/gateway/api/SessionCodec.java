@@ -11,9 +11,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The stateless {@code session} cookie: {@code <userId>.<role>.<issuedAtMillis>.<HMAC-SHA256(SESSION_SECRET)>}, valid on
- * every node sharing the secret, for {@link #MAX_AGE} after issue. The role inside is informational; callers
- * re-read the user's current role and status. Thread-safe.
+ * The stateless {@code session} cookie: {@code <userId>.<role>.<issuedAtMillis>.<HMAC-SHA256(SESSION_SECRET)>},
+ * valid on every node sharing the secret, for {@link #MAX_AGE} after issue. The role inside is informational;
+ * callers re-read the user's current role and status (and {@code users.sessions_valid_after}). Thread-safe.
  */
 public final class SessionCodec {
   public static final String COOKIE = "session";
