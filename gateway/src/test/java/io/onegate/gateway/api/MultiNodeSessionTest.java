@@ -68,6 +68,21 @@ class MultiNodeSessionTest {
   }
 
   @Test
+  void failedLoginsAreCountedAcrossNodes() {
+    h.createUser(h.root(), "spread", "spreadpass", Roles.COMMON);
+    for (int i = 0; i < 5; i++) {
+      ApiClient.Resp r = h.client(i % 2).post("/api/user/login", new JsonObject().put("username", "spread")
+          .put("password", "wrong" + i));
+      assertThat(r.status()).isEqualTo(401);
+    }
+    for (int node = 0; node < 2; node++) {
+      ApiClient.Resp locked = h.client(node).post("/api/user/login", new JsonObject().put("username", "spread")
+          .put("password", "spreadpass"));
+      assertThat(locked.status()).as("node " + node).isEqualTo(429);
+    }
+  }
+
+  @Test
   void aDemotedAdminLosesAdminRoutesOnEveryNodeAtOnce() {
     ApiClient rootA = h.root();
     h.createUser(rootA, "demo", "demopass1", Roles.ADMIN);
