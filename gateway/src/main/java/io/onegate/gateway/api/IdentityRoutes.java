@@ -260,5 +260,4 @@ final class IdentityRoutes {
           return quota;
         });
   }
-
 }

@@ -172,7 +172,12 @@ final class UserAdminRoutes {
                   }
                   return done;
                 }))
-            .compose(v -> h == null ? Future.<Void>succeededFuture() : auth.revokeSessions(id)))
+            .compose(v -> h == null ? Future.<Void>succeededFuture() : auth.revokeSessions(id).map(x -> {
+              if (id == me.id() && me.viaSession()) {
+                auth.startSession(call.ctx(), me.id(), me.role());
+              }
+              return null;
+            })))
         .map(v -> {
           api.notice(ChangeNotice.Kind.USER, id);
           return null;
