@@ -18,7 +18,8 @@ import java.util.random.RandomGenerator;
  * log (type 3) naming who did what.
  */
 public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator random, Passwords passwords,
-                         KeyCipher cipher) {
+                         KeyCipher cipher, BalanceSync balances) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiContext.class);
 
   public long now() {
     return clock.instant().getEpochSecond();
@@ -27,6 +28,20 @@ public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator rand
   /** Current options (defaults overlaid with the table); read per use, the management API is not the hot path. */
   public Future<Options> options() {
     return Options.load(pg);
+  }
+
+  /** After a committed quota change of a user: moves the live balance too (failures logged, not returned). */
+  public void userQuotaChanged(int userId, long delta, long newQuota) {
+    if (delta != 0) {
+      balances.userQuotaChanged(userId, delta, newQuota)
+          .onFailure(e -> LOG.warn("live balance of user {} not adjusted by {}: {}", userId, delta, e.toString()));
+    }
+  }
+
+  /** After a committed change of a token's quota settings: its live entry is re-seeded. */
+  public void tokenQuotaChanged(int tokenId) {
+    balances.tokenQuotaChanged(tokenId)
+        .onFailure(e -> LOG.warn("live balance of token {} not reset: {}", tokenId, e.toString()));
   }
 
   /** Publishes a change notice; call only after the change has committed. */

@@ -232,6 +232,7 @@ final class IdentityRoutes {
   private Future<?> redeem(ApiCall call) {
     String key = call.body().requiredString("key", 64).trim();
     Principal me = call.principal();
+    long[] newQuota = new long[1];
     return api.options().compose(options -> api.pg().withTransaction(conn -> conn.preparedQuery(
                 "SELECT id, status, quota FROM redemptions WHERE key = $1 FOR UPDATE").execute(Tuple.of(key))
             .compose(rows -> {
@@ -246,8 +247,12 @@ final class IdentityRoutes {
                 throw ApiException.badRequest("该兑换码已被禁用 (this code is disabled)");
               }
               long quota = code.getLong("quota");
-              return conn.preparedQuery("UPDATE users SET quota = quota + $2 WHERE id = $1")
+              return conn.preparedQuery("UPDATE users SET quota = quota + $2 WHERE id = $1 RETURNING quota")
                   .execute(Tuple.of(me.id(), quota))
+                  .map(updated -> {
+                    newQuota[0] = updated.iterator().next().getLong(0);
+                    return updated;
+                  })
                   .compose(v -> conn.preparedQuery("UPDATE redemptions SET status = 3, redeemed_time = $2, "
                       + "redeemed_by = $3 WHERE id = $1").execute(Tuple.of(code.getInteger("id"), api.now(), me.id())))
                   .compose(v -> api.log(conn, 1, me.id(), me.username(),
@@ -256,6 +261,7 @@ final class IdentityRoutes {
                   .map(quota);
             })))
         .map(quota -> {
+          api.userQuotaChanged(me.id(), quota, newQuota[0]);
           api.notice(ChangeNotice.Kind.USER, me.id());
           return quota;
         });

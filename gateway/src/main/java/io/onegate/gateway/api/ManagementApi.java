@@ -27,9 +27,11 @@ public final class ManagementApi {
   static final int BODY_LIMIT = 2 << 20;
 
   /** What other parts of OneGate provide to the management API. */
-  public record Collaborators(ChannelTester tester, BalanceRefresher balances, ModelCatalog models) {
+  public record Collaborators(ChannelTester tester, BalanceRefresher balances, ModelCatalog models,
+                              BalanceSync liveBalances) {
     public static Collaborators defaults() {
-      return new Collaborators(ChannelTester.UNAVAILABLE, BalanceRefresher.UNAVAILABLE, new BuiltInModels());
+      return new Collaborators(ChannelTester.UNAVAILABLE, BalanceRefresher.UNAVAILABLE, new BuiltInModels(),
+          BalanceSync.NONE);
     }
   }
 
@@ -54,7 +56,7 @@ public final class ManagementApi {
     KeyCipher cipher = config.find(Settings.CRYPTO_SECRET).or(() -> config.find(Settings.SESSION_SECRET))
         .map(KeyCipher::new).orElseGet(() -> new KeyCipher(secret));
     ApiContext api = new ApiContext(runtime.vertx(), runtime.pg(), clock, random, new Passwords(runtime.vertx()),
-        cipher);
+        cipher, collaborators.liveBalances());
     boolean debug = config.get(Settings.DEBUG);
     Authenticator auth = new Authenticator(runtime.pg(), new SessionCodec(secret, clock));
     LoginGuard guard = new LoginGuard(runtime.hazelcast().getMap(LoginGuard.mapName()), runtime.vertx(), clock,

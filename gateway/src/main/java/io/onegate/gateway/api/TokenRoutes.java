@@ -153,6 +153,9 @@ final class TokenRoutes {
                       newUnlimited, models.orElse(null), subnet.orElse(null)}));
             }))
         .map(rows -> {
+          if (remain.isPresent() || unlimited.isPresent()) {
+            api.tokenQuotaChanged(id);
+          }
           api.notice(ChangeNotice.Kind.TOKEN, id);
           return json(rows.iterator().next());
         });

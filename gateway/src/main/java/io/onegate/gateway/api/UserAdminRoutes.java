@@ -123,6 +123,7 @@ final class UserAdminRoutes {
     var quota = body.integer("quota", 0, Long.MAX_VALUE / 4);
     var role = body.integer("role", 0, 1000).map(Long::intValue);
     Future<String> hash = password.isPresent() ? api.passwords().hash(password.get()) : Future.succeededFuture(null);
+    long[] quotaChange = new long[2];
     return api.options().compose(options -> hash.compose(h -> api.pg().withTransaction(conn ->
             conn.preparedQuery("SELECT " + UserRows.COLUMNS + " FROM users WHERE id = $1 AND status <> 3 FOR UPDATE")
                 .execute(Tuple.of(id))
@@ -147,6 +148,8 @@ final class UserAdminRoutes {
                   }
                   long oldQuota = old.getLong("quota");
                   long newQuota = quota.orElse(oldQuota);
+                  quotaChange[0] = newQuota - oldQuota;
+                  quotaChange[1] = newQuota;
                   Future<Void> done = conn.preparedQuery("UPDATE users SET username = COALESCE($2, username), "
                           + "display_name = COALESCE($3, display_name), password = COALESCE($4, password), "
                           + "\"group\" = COALESCE($5, \"group\"), quota = $6, role = $7, "
@@ -179,6 +182,7 @@ final class UserAdminRoutes {
               return null;
             })))
         .map(v -> {
+          api.userQuotaChanged(id, quotaChange[0], quotaChange[1]);
           api.notice(ChangeNotice.Kind.USER, id);
           return null;
         }));
@@ -284,20 +288,23 @@ final class UserAdminRoutes {
     int userId = (int) body.requiredInteger("user_id", 1, Integer.MAX_VALUE);
     long quota = body.requiredInteger("quota", 1, 1_000_000_000_000_000L);
     String remark = body.string("remark", 255).orElse("").trim();
+    long[] newQuota = new long[1];
     return api.options().compose(options -> api.pg().withTransaction(conn -> conn.preparedQuery(
-                "UPDATE users SET quota = quota + $2 WHERE id = $1 AND status <> 3 RETURNING username")
+                "UPDATE users SET quota = quota + $2 WHERE id = $1 AND status <> 3 RETURNING username, quota")
             .execute(Tuple.of(userId, quota))
             .compose(rows -> {
               if (rows.size() == 0) {
                 throw ApiException.notFound("user #" + userId + " does not exist");
               }
               String name = rows.iterator().next().getString(0);
+              newQuota[0] = rows.iterator().next().getLong(1);
               return api.log(conn, 1, userId, name, "管理员充值 " + ApiContext.quotaText(options, quota)
                       + (remark.isEmpty() ? "" : " (" + remark + ")"))
                   .compose(v -> api.audit(conn, me, userId, name, "topped up " + name + " (#" + userId + ") by "
                       + quota));
             })))
         .map(v -> {
+          api.userQuotaChanged(userId, quota, newQuota[0]);
           api.notice(ChangeNotice.Kind.USER, userId);
           return null;
         });

@@ -57,11 +57,18 @@ final class UserCreator {
           }
           if (inviterBonus > 0) {
             logs = logs.compose(v -> conn.preparedQuery(
-                    "UPDATE users SET quota = quota + $2 WHERE id = $1 RETURNING username")
+                    "UPDATE users SET quota = quota + $2 WHERE id = $1 RETURNING username, quota")
                 .execute(Tuple.of(user.inviterId(), inviterBonus))
-                .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-                    : api.log(conn, 4, user.inviterId(), rows.iterator().next().getString(0),
-                    "邀请用户赠送 " + ApiContext.quotaText(options, inviterBonus) + " (inviter bonus)")));
+                .compose(rows -> {
+                  if (rows.size() == 0) {
+                    return Future.succeededFuture();
+                  }
+                  long inviterQuota = rows.iterator().next().getLong(1);
+                  conn.transaction().completion().onSuccess(x -> api.userQuotaChanged(user.inviterId(), inviterBonus,
+                      inviterQuota));
+                  return api.log(conn, 4, user.inviterId(), rows.iterator().next().getString(0),
+                      "邀请用户赠送 " + ApiContext.quotaText(options, inviterBonus) + " (inviter bonus)");
+                }));
           }
           return logs
               .compose(v -> conn.preparedQuery("INSERT INTO tokens (user_id, key, status, name, created_time, "
