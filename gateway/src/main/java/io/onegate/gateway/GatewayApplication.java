@@ -4,13 +4,12 @@ import io.onegate.common.config.Settings;
 import io.onegate.common.process.ProcessEndpoints;
 import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
-import io.onegate.gateway.api.StatusHandler;
+import io.onegate.gateway.api.ManagementApi;
 import io.onegate.gateway.web.ConsoleRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.time.Clock;
 
 /**
  * Composition root of a gateway node: builds the routes (/v1 relay, /api management, console, health and
@@ -18,20 +17,22 @@ import java.time.Clock;
  */
 public final class GatewayApplication implements ProcessMain.Application {
   private final HttpServer server;
+  private final ManagementApi managementApi;
 
-  private GatewayApplication(HttpServer server) {
+  private GatewayApplication(HttpServer server, ManagementApi managementApi) {
     this.server = server;
+    this.managementApi = managementApi;
   }
 
   public static Future<ProcessMain.Application> start(ProcessRuntime runtime) {
     Router router = Router.router(runtime.vertx());
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
-    router.get("/api/status").handler(new StatusHandler(runtime.pg(), Clock.systemUTC()));
+    ManagementApi api = ManagementApi.mount(router, runtime, ManagementApi.Collaborators.defaults());
     ConsoleRoutes.mount(router);
     return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
         .requestHandler(router)
         .listen(runtime.config().get(Settings.PORT))
-        .map(GatewayApplication::new);
+        .map(server -> new GatewayApplication(server, api));
   }
 
   public int port() {
@@ -40,6 +41,6 @@ public final class GatewayApplication implements ProcessMain.Application {
 
   @Override
   public Future<Void> stop() {
-    return server.close();
+    return managementApi.close().eventually(server::close);
   }
 }

@@ -51,6 +51,12 @@ public final class Settings {
   public static final Setting<Integer> GLOBAL_WEB_RATE_LIMIT = of("GLOBAL_WEB_RATE_LIMIT", "integer >= 0", "240",
       "Requests per 3 minutes per client IP on the console's static files; 0 turns it off.",
       intRange(0, 1_000_000_000));
+  public static final Setting<Integer> CRITICAL_RATE_LIMIT = of("CRITICAL_RATE_LIMIT", "integer >= 0", "20",
+      "Login and registration attempts per 20 minutes per client IP, counted across the cluster (One API's "
+          + "fixed critical limit); 0 turns it off.", intRange(0, 1_000_000_000));
+  public static final Setting<Integer> LOGIN_FAILURE_LIMIT = of("LOGIN_FAILURE_LIMIT", "integer >= 0", "5",
+      "Failed logins per 15 minutes per account before further logins of that account are refused (429), "
+          + "counted across the cluster; 0 turns it off.", intRange(0, 1_000_000_000));
   public static final Setting<String> INITIAL_ROOT_TOKEN = secret("INITIAL_ROOT_TOKEN", "string (48 chars or fewer)",
       null, "On the first start, also create an unlimited relay token with this key for root.",
       Parsers::string);
@@ -137,7 +143,8 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       PORT, SQL_DSN, SESSION_SECRET, CRYPTO_SECRET, POLLING_INTERVAL, BATCH_UPDATE_ENABLED, BATCH_UPDATE_INTERVAL,
       CHANNEL_TEST_FREQUENCY, SYNC_FREQUENCY, RELAY_TIMEOUT, GLOBAL_API_RATE_LIMIT, GLOBAL_WEB_RATE_LIMIT,
-      INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE, FRONTEND_BASE_URL, DEBUG,
+      CRITICAL_RATE_LIMIT, LOGIN_FAILURE_LIMIT, INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE,
+      FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
       HAZELCAST_INTERFACE, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
       EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,

@@ -1,0 +1,82 @@
+package io.onegate.gateway.api;
+
+import io.onegate.common.cluster.ClusterNames;
+import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.domain.ChangeNotice;
+import io.onegate.common.options.Options;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+
+/**
+ * What the management routes share: the database, the clock and random source, password hashing, the channel-key
+ * cipher, and the two side effects of a committed change: a {@link ChangeNotice} to every gateway and a manage
+ * log (type 3) naming who did what.
+ */
+public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator random, Passwords passwords,
+                         KeyCipher cipher, BalanceSync balances) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiContext.class);
+
+  public long now() {
+    return clock.instant().getEpochSecond();
+  }
+
+  /** Current options (defaults overlaid with the table); read per use, the management API is not the hot path. */
+  public Future<Options> options() {
+    return Options.load(pg);
+  }
+
+  /** After a committed quota change of a user: moves the live balance too (failures logged, not returned). */
+  public void userQuotaChanged(int userId, long delta, long newQuota) {
+    if (delta != 0) {
+      balances.userQuotaChanged(userId, delta, newQuota)
+          .onFailure(e -> LOG.warn("live balance of user {} not adjusted by {}: {}", userId, delta, e.toString()));
+    }
+  }
+
+  /** After a committed change of a token's quota settings: its live entry is re-seeded. */
+  public void tokenQuotaChanged(int tokenId) {
+    balances.tokenQuotaChanged(tokenId)
+        .onFailure(e -> LOG.warn("live balance of token {} not reset: {}", tokenId, e.toString()));
+  }
+
+  /** Publishes a change notice; call only after the change has committed. */
+  public void notice(ChangeNotice.Kind kind, long id) {
+    vertx.eventBus().publish(ClusterNames.CHANGES_ADDRESS, new ChangeNotice(kind, id).toJson());
+  }
+
+  /**
+   * Writes a manage log (type 3) under {@code subjectUserId} (the user it concerns, or the actor for non-user
+   * objects) whose content names the actor, e.g. "[admin root (#1)] disabled user bob (#7)".
+   */
+  public Future<Void> audit(SqlClient sql, Principal actor, int subjectUserId, String subjectUsername,
+                            String what) {
+    return log(sql, 3, subjectUserId, subjectUsername, "[" + roleName(actor.role()) + " " + actor.describe() + "] "
+        + what);
+  }
+
+  /** Inserts a log row of {@code type} (1 top-up, 3 manage, 4 system). */
+  public Future<Void> log(SqlClient sql, int type, int userId, String username, String content) {
+    return sql.preparedQuery("INSERT INTO logs (user_id, created_at, type, content, username) "
+            + "VALUES ($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(userId, now(), type, content, username == null ? "" : username))
+        .mapEmpty();
+  }
+
+  static String roleName(int role) {
+    return role >= Roles.ROOT ? "root" : role >= Roles.ADMIN ? "admin" : "user";
+  }
+
+  /** One API's quota wording: "＄0.002000 额度" in currency mode, else "1000 点额度". */
+  public static String quotaText(Options options, long quota) {
+    if (options.bool("DisplayInCurrencyEnabled")) {
+      double perUnit = options.doubleValue("QuotaPerUnit");
+      return String.format(java.util.Locale.ROOT, "＄%.6f 额度", quota / (perUnit <= 0 ? 500000.0 : perUnit));
+    }
+    return quota + " 点额度";
+  }
+}

@@ -1,0 +1,57 @@
+package io.onegate.gateway.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+
+/** Registers management routes: authentication at a minimum role, then the action, answered as an envelope. */
+public final class ApiRouter {
+  /** Minimum role of routes anyone may call. */
+  public static final int PUBLIC = -1;
+
+  /** A route's work, given the authenticated call. */
+  @FunctionalInterface
+  public interface Action {
+    Future<?> run(ApiCall call);
+  }
+
+  private final Router router;
+  private final Authenticator auth;
+
+  public ApiRouter(Router router, Authenticator auth) {
+    this.router = router;
+    this.auth = auth;
+  }
+
+  public Authenticator auth() {
+    return auth;
+  }
+
+  public void get(String path, int minRole, Action action) {
+    add(HttpMethod.GET, path, minRole, action);
+  }
+
+  public void post(String path, int minRole, Action action) {
+    add(HttpMethod.POST, path, minRole, action);
+  }
+
+  public void put(String path, int minRole, Action action) {
+    add(HttpMethod.PUT, path, minRole, action);
+  }
+
+  public void delete(String path, int minRole, Action action) {
+    add(HttpMethod.DELETE, path, minRole, action);
+  }
+
+  /** Registers {@code path}; a path ending in "/" is also served without it (One API's UI uses both). */
+  private void add(HttpMethod method, String path, int minRole, Action action) {
+    var handler = Envelope.of(ctx -> {
+      Future<Principal> caller = minRole == PUBLIC ? Future.succeededFuture(null) : auth.authenticate(ctx, minRole);
+      return caller.compose(p -> action.run(new ApiCall(ctx, p)));
+    });
+    router.route(method, path).handler(handler);
+    if (path.endsWith("/") && path.length() > 1) {
+      router.route(method, path.substring(0, path.length() - 1)).handler(handler);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.onegate.gateway.api;
+
+import io.onegate.common.config.Config;
+import io.onegate.common.config.Settings;
+import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.process.ProcessRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One API's management API under {@code /api}: the envelope, role levels 1/10/100, session cookies and access
+ * tokens ({@link Authenticator}), {@code GLOBAL_API_RATE_LIMIT} per client IP ({@link LocalRateLimiter}: HTTP 429
+ * with an envelope), cluster-wide login limits ({@link LoginGuard}), a 2 MiB body limit, and a failure handler that
+ * turns every error into an envelope (never a stack trace). The client IP is the TCP peer address:
+ * {@code X-Forwarded-For} is not trusted (One API's quirk Q18).
+ */
+public final class ManagementApi {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
+  static final long API_WINDOW_MILLIS = 180_000;
+  static final int BODY_LIMIT = 2 << 20;
+
+  /** What other parts of OneGate provide to the management API. */
+  public record Collaborators(ChannelTester tester, BalanceRefresher balances, ModelCatalog models,
+                              BalanceSync liveBalances) {
+    public static Collaborators defaults() {
+      return new Collaborators(ChannelTester.UNAVAILABLE, BalanceRefresher.UNAVAILABLE, new BuiltInModels(),
+          BalanceSync.NONE);
+    }
+  }
+
+  private final ProcessRuntime runtime;
+  private final long sweepTimer;
+
+  private ManagementApi(ProcessRuntime runtime, long sweepTimer) {
+    this.runtime = runtime;
+    this.sweepTimer = sweepTimer;
+  }
+
+  /** Mounts every {@code /api} route on {@code router}; call {@link #close} when the server stops. */
+  public static ManagementApi mount(Router router, ProcessRuntime runtime, Collaborators collaborators) {
+    Config config = runtime.config();
+    Clock clock = Clock.systemUTC();
+    RandomGenerator random = new SecureRandom();
+    String secret = config.find(Settings.SESSION_SECRET).orElseGet(() -> {
+      LOG.warn("SESSION_SECRET is not set: sessions are signed with a random per-process key, so they do not "
+          + "survive a restart and are valid on this node only");
+      return TokenKeys.alnum(random, 48);
+    });
+    KeyCipher cipher = config.find(Settings.CRYPTO_SECRET).or(() -> config.find(Settings.SESSION_SECRET))
+        .map(KeyCipher::new).orElseGet(() -> new KeyCipher(secret));
+    ApiContext api = new ApiContext(runtime.vertx(), runtime.pg(), clock, random, new Passwords(runtime.vertx()),
+        cipher, collaborators.liveBalances());
+    boolean debug = config.get(Settings.DEBUG);
+    Authenticator auth = new Authenticator(runtime.pg(), new SessionCodec(secret, clock));
+    LoginGuard guard = new LoginGuard(runtime.hazelcast().getMap(LoginGuard.mapName()), runtime.vertx(), clock,
+        debug ? 0 : config.get(Settings.CRITICAL_RATE_LIMIT), debug ? 0 : config.get(Settings.LOGIN_FAILURE_LIMIT));
+    LocalRateLimiter apiLimiter = new LocalRateLimiter(debug ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT),
+        API_WINDOW_MILLIS, clock);
+
+    router.route("/api/*").handler(ctx -> {
+      String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+      if (!apiLimiter.tryAcquire(ip)) {
+        Envelope.fail(ctx, 429, "too many requests: GLOBAL_API_RATE_LIMIT exceeded, try again later");
+        return;
+      }
+      ctx.next();
+    });
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.route("/api/*").failureHandler(ctx -> {
+      Throwable failure = ctx.failure();
+      int code = ctx.statusCode();
+      if (failure instanceof ApiException || failure != null && code < 0) {
+        Envelope.failure(ctx, failure);
+      } else if (code == 413) {
+        Envelope.fail(ctx, 413, "the request body is too large (at most " + BODY_LIMIT + " bytes)");
+      } else if (code >= 400 && code < 500) {
+        Envelope.fail(ctx, code, "bad request");
+      } else {
+        Envelope.failure(ctx, failure != null ? failure : new IllegalStateException("status " + code));
+      }
+    });
+
+    ApiRouter routes = new ApiRouter(router, auth);
+    StatusHandler status = new StatusHandler(runtime.pg(), clock);
+    routes.get("/api/status", ApiRouter.PUBLIC, call -> status.status());
+    routes.get("/api/notice", ApiRouter.PUBLIC, call -> api.options().map(o -> o.get("Notice")));
+    routes.get("/api/about", ApiRouter.PUBLIC, call -> api.options().map(o -> o.get("About")));
+    routes.get("/api/home_page_content", ApiRouter.PUBLIC, call -> api.options().map(o -> o.get("HomePageContent")));
+    routes.get("/api/group/", Roles.ADMIN, call -> api.options().map(o -> {
+      try {
+        return new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(new JsonObject(o.get("GroupRatio"))
+            .fieldNames()));
+      } catch (RuntimeException e) {
+        return new io.vertx.core.json.JsonArray().add("default");
+      }
+    }));
+    new IdentityRoutes(api, guard, auth).mount(routes);
+    new UserAdminRoutes(api, auth).mount(routes);
+    new ChannelRoutes(api, collaborators.models(), collaborators.tester(), collaborators.balances()).mount(routes);
+    new TokenRoutes(api).mount(routes);
+    new LogRoutes(api).mount(routes);
+    new RedemptionRoutes(api).mount(routes);
+    new OptionRoutes(api).mount(routes);
+    router.route("/api/*").handler(ctx -> Envelope.fail(ctx, 404, "no such API route: " + ctx.request().method()
+        + " " + ctx.request().path()));
+
+    long timer = runtime.vertx().setPeriodic(API_WINDOW_MILLIS, id -> apiLimiter.sweep());
+    return new ManagementApi(runtime, timer);
+  }
+
+  public Future<Void> close() {
+    runtime.vertx().cancelTimer(sweepTimer);
+    return Future.succeededFuture();
+  }
+}

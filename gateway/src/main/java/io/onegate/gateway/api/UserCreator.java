@@ -1,0 +1,81 @@
+package io.onegate.gateway.api;
+
+import io.onegate.common.options.Options;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Inserts a user as One API's {@code User.Insert} does, inside the caller's transaction: the new-user quota with a
+ * system log (type 4), invite bonuses for invitee and inviter (each with a system log), and an unlimited,
+ * never-expiring relay token named "default".
+ */
+final class UserCreator {
+  /** A user to create; {@code passwordHash} is bcrypt. */
+  record NewUser(String username, String passwordHash, String displayName, int role, int inviterId) {
+  }
+
+  private final ApiContext api;
+
+  UserCreator(ApiContext api) {
+    this.api = api;
+  }
+
+  /**
+   * A 4-character invite code (One API's length) not yet taken, checked before use so a collision does not abort
+   * the caller's transaction; after {@code attempts} collisions, 8 characters.
+   */
+  static Future<String> freeAffCode(io.vertx.sqlclient.SqlClient sql, ApiContext api, int attempts) {
+    String code = TokenKeys.alnum(api.random(), attempts > 0 ? 4 : 8);
+    return sql.preparedQuery("SELECT 1 FROM users WHERE aff_code = $1").execute(Tuple.of(code))
+        .compose(rows -> rows.size() == 0 || attempts <= 0 ? Future.succeededFuture(code)
+            : freeAffCode(sql, api, attempts - 1));
+  }
+
+  /** Returns the new user's id. */
+  Future<Integer> create(SqlConnection conn, NewUser user, Options options) {
+    long now = api.now();
+    long newUserQuota = Math.max(0, options.longValue("QuotaForNewUser"));
+    long inviteeBonus = user.inviterId() > 0 ? Math.max(0, options.longValue("QuotaForInvitee")) : 0;
+    long inviterBonus = user.inviterId() > 0 ? Math.max(0, options.longValue("QuotaForInviter")) : 0;
+    String displayName = user.displayName().isEmpty() ? user.username() : user.displayName();
+    return freeAffCode(conn, api, 5).compose(affCode -> conn.preparedQuery("INSERT INTO users (username, password, display_name, role, status, quota, \"group\", "
+            + "aff_code, inviter_id, created_time, password_changed) "
+            + "VALUES ($1, $2, $3, $4, 1, $5, 'default', $6, $7, $8, true) RETURNING id")
+        .execute(Tuple.of(user.username(), user.passwordHash(), displayName, user.role(),
+            newUserQuota + inviteeBonus, affCode, user.inviterId(), now)))
+        .map(rows -> rows.iterator().next().getInteger(0))
+        .compose(id -> {
+          Future<Void> logs = Future.succeededFuture();
+          if (newUserQuota > 0) {
+            logs = logs.compose(v -> api.log(conn, 4, id, user.username(),
+                "新用户注册赠送 " + ApiContext.quotaText(options, newUserQuota) + " (sign-up bonus)"));
+          }
+          if (inviteeBonus > 0) {
+            logs = logs.compose(v -> api.log(conn, 4, id, user.username(),
+                "使用邀请码赠送 " + ApiContext.quotaText(options, inviteeBonus) + " (invitee bonus)"));
+          }
+          if (inviterBonus > 0) {
+            logs = logs.compose(v -> conn.preparedQuery(
+                    "UPDATE users SET quota = quota + $2 WHERE id = $1 RETURNING username, quota")
+                .execute(Tuple.of(user.inviterId(), inviterBonus))
+                .compose(rows -> {
+                  if (rows.size() == 0) {
+                    return Future.succeededFuture();
+                  }
+                  long inviterQuota = rows.iterator().next().getLong(1);
+                  conn.transaction().completion().onSuccess(x -> api.userQuotaChanged(user.inviterId(), inviterBonus,
+                      inviterQuota));
+                  return api.log(conn, 4, user.inviterId(), rows.iterator().next().getString(0),
+                      "邀请用户赠送 " + ApiContext.quotaText(options, inviterBonus) + " (inviter bonus)");
+                }));
+          }
+          return logs
+              .compose(v -> conn.preparedQuery("INSERT INTO tokens (user_id, key, status, name, created_time, "
+                      + "accessed_time, expired_time, remain_quota, unlimited_quota) "
+                      + "VALUES ($1, $2, 1, 'default', $3, $3, -1, 0, true)")
+                  .execute(Tuple.of(id, TokenKeys.relayKey(api.random()), now)))
+              .map(id);
+        });
+  }
+}

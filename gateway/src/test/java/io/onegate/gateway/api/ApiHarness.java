@@ -1,0 +1,114 @@
+package io.onegate.gateway.api;
+
+import io.onegate.common.config.Config;
+import io.onegate.common.config.Settings;
+import io.onegate.common.process.ProcessRuntime;
+import io.onegate.gateway.GatewayApplication;
+import io.onegate.testkit.TestInfra;
+import io.vertx.core.Future;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One or more real gateway nodes (ProcessRuntime + GatewayApplication) on a fresh database, and HTTP clients. */
+final class ApiHarness implements AutoCloseable {
+  final Config config;
+  final List<ProcessRuntime> runtimes = new ArrayList<>();
+  final List<GatewayApplication> apps = new ArrayList<>();
+  final WebClient web;
+
+  private ApiHarness(Config config, int nodes) throws Exception {
+    this.config = config;
+    for (int i = 0; i < nodes; i++) {
+      Config node = i == 0 ? config : config.with(Settings.PORT, io.onegate.embedded.FreePorts.find());
+      ProcessRuntime runtime = await(ProcessRuntime.start(node), 90);
+      runtimes.add(runtime);
+      apps.add((GatewayApplication) await(GatewayApplication.start(runtime), 30));
+    }
+    web = WebClient.create(runtimes.get(0).vertx());
+  }
+
+  /** Starts {@code nodes} gateways; defaults lift the login and API limits so tests can log in freely. */
+  static ApiHarness start(int nodes, Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put(Settings.CRITICAL_RATE_LIMIT.name(), "100000");
+    env.put(Settings.GLOBAL_API_RATE_LIMIT.name(), "0");
+    env.putAll(overrides);
+    return new ApiHarness(TestInfra.get().freshConfig(env), nodes);
+  }
+
+  static ApiHarness start() throws Exception {
+    return start(1, Map.of());
+  }
+
+  ApiClient client() {
+    return client(0);
+  }
+
+  ApiClient client(int node) {
+    return new ApiClient(web, apps.get(node).port());
+  }
+
+  /** A client logged in as {@code username}. */
+  ApiClient login(String username, String password) {
+    ApiClient c = client();
+    ApiClient.Resp r = c.post("/api/user/login", new io.vertx.core.json.JsonObject().put("username", username)
+        .put("password", password));
+    if (!r.success()) {
+      throw new AssertionError("login of " + username + " failed: " + r.raw());
+    }
+    return c;
+  }
+
+  ApiClient root() {
+    return login("root", "123456");
+  }
+
+  /** Creates a user through the API as root (role 1 or 10) and returns its id. */
+  int createUser(ApiClient root, String username, String password, int role) {
+    ApiClient.Resp r = root.post("/api/user/", new io.vertx.core.json.JsonObject().put("username", username)
+        .put("password", password).put("display_name", username));
+    if (!r.success()) {
+      throw new AssertionError("create user failed: " + r.raw());
+    }
+    int id = sql("SELECT id FROM users WHERE username = $1", username).iterator().next().getInteger(0);
+    if (role == Roles.ADMIN) {
+      ApiClient.Resp p = root.post("/api/user/manage", new io.vertx.core.json.JsonObject().put("username", username)
+          .put("action", "promote"));
+      if (!p.success()) {
+        throw new AssertionError("promote failed: " + p.raw());
+      }
+    }
+    return id;
+  }
+
+  RowSet<Row> sql(String query, Object... args) {
+    return await(runtimes.get(0).pg().preparedQuery(query).execute(Tuple.from(args)), 10);
+  }
+
+  static <T> T await(Future<T> future, int seconds) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    web.close();
+    for (int i = apps.size() - 1; i >= 0; i--) {
+      ProcessRuntime.awaitQuietly(apps.get(i).stop(), Duration.ofSeconds(5));
+    }
+    for (int i = runtimes.size() - 1; i >= 0; i--) {
+      runtimes.get(i).closeBlocking(Duration.ofSeconds(15));
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package io.onegate.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every write route gets malformed JSON, non-object JSON, wrong types, huge strings, negative numbers and unknown
+ * ids: each answer must be a 4xx envelope with a message (never a 500, never a stack trace). The valid body of
+ * each route (with an unknown extra field) is sent first as a control and must succeed.
+ */
+class WriteRouteFuzzTest {
+  private static final String HUGE = "x".repeat(200_000);
+  private static ApiHarness h;
+  private static ApiClient root;
+  private static ApiClient common;
+  private static int commonId;
+  private static int channelId;
+  private static int tokenId;
+  private static int redemptionId;
+
+  /** A field of a route body: S string, I integer, B boolean, V option value (string, number or boolean). */
+  record Field(String name, char kind, Object valid) {
+  }
+
+  /** {@code caller}: 'R' root, 'C' the common user, 'A' a fresh anonymous client. */
+  record WriteRoute(HttpMethod method, String path, char caller, boolean control, List<Field> fields) {
+    JsonObject validBody() {
+      JsonObject o = new JsonObject().put("unknown_extra_field", new JsonArray().add(1));
+      fields.forEach(f -> o.put(f.name(), f.valid()));
+      return o;
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    h = ApiHarness.start();
+    root = h.root();
+    commonId = h.createUser(root, "fzcommon", "fzcommon12", Roles.COMMON);
+    common = h.login("fzcommon", "fzcommon12");
+    channelId = root.post("/api/channel/", new JsonObject().put("type", 1).put("key", "k-1234567890abcdef")
+        .put("models", "gpt-4")).obj().getJsonArray("ids").getInteger(0);
+    tokenId = common.post("/api/token/", new JsonObject().put("name", "t")).obj().getInteger("id");
+    root.post("/api/redemption/", new JsonObject().put("name", "r").put("quota", 1).put("count", 1));
+    redemptionId = h.sql("SELECT id FROM redemptions").iterator().next().getInteger(0);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  private static List<WriteRoute> routes() {
+    return List.of(
+        new WriteRoute(HttpMethod.POST, "/api/user/login", 'A', true, List.of(
+            new Field("username", 'S', "fzcommon"), new Field("password", 'S', "fzcommon12"))),
+        new WriteRoute(HttpMethod.POST, "/api/user/register", 'A', true, List.of(
+            new Field("username", 'S', "fzreg"), new Field("password", 'S', "fzregpass"),
+            new Field("display_name", 'S', "Reg"), new Field("aff_code", 'S', ""))),
+        new WriteRoute(HttpMethod.PUT, "/api/user/self", 'C', true, List.of(
+            new Field("display_name", 'S', "Fuzzer"), new Field("password", 'S', "fzcommon12"))),
+        new WriteRoute(HttpMethod.POST, "/api/user/topup", 'C', false, List.of(new Field("key", 'S', "nokey"))),
+        new WriteRoute(HttpMethod.POST, "/api/user/", 'R', true, List.of(
+            new Field("username", 'S', "fzuser"), new Field("password", 'S', "fzuserpass"),
+            new Field("display_name", 'S', "U"), new Field("role", 'I', 1))),
+        new WriteRoute(HttpMethod.PUT, "/api/user/", 'R', true, List.of(
+            new Field("id", 'I', commonId), new Field("quota", 'I', 10), new Field("group", 'S', "default"),
+            new Field("display_name", 'S', "C"))),
+        new WriteRoute(HttpMethod.POST, "/api/user/manage", 'R', true, List.of(
+            new Field("username", 'S', "fzcommon"), new Field("action", 'S', "enable"))),
+        new WriteRoute(HttpMethod.POST, "/api/topup", 'R', true, List.of(
+            new Field("user_id", 'I', commonId), new Field("quota", 'I', 5), new Field("remark", 'S', "r"))),
+        new WriteRoute(HttpMethod.POST, "/api/channel/", 'R', true, List.of(
+            new Field("type", 'I', 1), new Field("key", 'S', "k-abcdefghijklmnop"), new Field("name", 'S', "c"),
+            new Field("models", 'S', "gpt-4"), new Field("group", 'S', "default"), new Field("weight", 'I', 1),
+            new Field("base_url", 'S', ""), new Field("model_mapping", 'S', ""), new Field("config", 'S', ""))),
+        new WriteRoute(HttpMethod.PUT, "/api/channel/", 'R', true, List.of(
+            new Field("id", 'I', channelId), new Field("name", 'S', "c2"), new Field("models", 'S', "gpt-4"),
+            new Field("status", 'I', 1), new Field("weight", 'I', 2))),
+        new WriteRoute(HttpMethod.POST, "/api/token/", 'C', true, List.of(
+            new Field("name", 'S', "t2"), new Field("remain_quota", 'I', 10), new Field("expired_time", 'I', -1),
+            new Field("unlimited_quota", 'B', false), new Field("models", 'S', ""),
+            new Field("subnet", 'S', "10.0.0.0/8"))),
+        new WriteRoute(HttpMethod.PUT, "/api/token/", 'C', true, List.of(
+            new Field("id", 'I', tokenId), new Field("name", 'S', "t3"), new Field("remain_quota", 'I', 10),
+            new Field("expired_time", 'I', -1), new Field("unlimited_quota", 'B', true),
+            new Field("subnet", 'S', ""))),
+        new WriteRoute(HttpMethod.POST, "/api/redemption/", 'R', true, List.of(
+            new Field("name", 'S', "n"), new Field("quota", 'I', 5), new Field("count", 'I', 2))),
+        new WriteRoute(HttpMethod.PUT, "/api/redemption/", 'R', true, List.of(
+            new Field("id", 'I', redemptionId), new Field("name", 'S', "n2"), new Field("quota", 'I', 6))),
+        new WriteRoute(HttpMethod.POST, "/api/channel/rekey", 'R', true, List.of(
+            new Field("old_secret", 'S', "previous-secret-123"))),
+        new WriteRoute(HttpMethod.PUT, "/api/option/", 'R', true, List.of(
+            new Field("key", 'S', "QuotaRemindThreshold"), new Field("value", 'V', "2000"))));
+  }
+
+  /** Invalid variants of a valid body, by name. */
+  private static Map<String, Object> mutations(WriteRoute route) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("malformed JSON", "{\"a\": ");
+    out.put("JSON array", "[1, 2]");
+    out.put("JSON string", "\"text\"");
+    out.put("JSON null", "null");
+    out.put("not JSON", "\u0000\u0001garbage");
+    out.put("empty object", new JsonObject());
+    for (Field f : route.fields()) {
+      JsonObject base = route.validBody();
+      out.put(f.name() + " = object", base.copy().put(f.name(), new JsonObject().put("a", 1)));
+      out.put(f.name() + " = array", base.copy().put(f.name(), new JsonArray().add(1)));
+      switch (f.kind()) {
+        case 'S' -> {
+          out.put(f.name() + " = number", base.copy().put(f.name(), 123));
+          out.put(f.name() + " = huge", base.copy().put(f.name(), HUGE));
+        }
+        case 'I' -> {
+          out.put(f.name() + " = string", base.copy().put(f.name(), "12"));
+          out.put(f.name() + " = fraction", base.copy().put(f.name(), 1.5));
+          out.put(f.name() + " = negative", base.copy().put(f.name(), -5));
+          out.put(f.name() + " = 1e30", base.copy().put(f.name(), new java.math.BigInteger("1" + "0".repeat(30))));
+          if (f.name().equals("id") || f.name().equals("user_id")) {
+            out.put(f.name() + " = unknown", base.copy().put(f.name(), 99_999_999));
+          }
+        }
+        case 'B' -> out.put(f.name() + " = string", base.copy().put(f.name(), "yes"));
+        default -> {
+          out.put(f.name() + " = huge", base.copy().put(f.name(), HUGE));
+          out.put(f.name() + " = negative", base.copy().put(f.name(), "-5"));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyWriteRouteAnswersBadInputWithA4xxEnvelope() {
+    List<String> problems = new ArrayList<>();
+    int sent = 0;
+    for (WriteRoute route : routes()) {
+      ApiClient client = route.caller() == 'C' ? common : route.caller() == 'R' ? root : h.client();
+      if (route.control()) {
+        ApiClient.Resp ok = client.send(route.method(), route.path(), route.validBody());
+        if (!ok.success()) {
+          problems.add("control " + route.method() + " " + route.path() + " -> " + ok.raw());
+        }
+      }
+      for (var m : mutations(route).entrySet()) {
+        ApiClient.Resp r = client.send(route.method(), route.path(), m.getValue());
+        sent++;
+        check(route.method() + " " + route.path() + " [" + m.getKey() + "]", r, problems);
+      }
+    }
+    for (String path : List.of("/api/user/99999999", "/api/user/abc", "/api/user/-1", "/api/channel/99999999",
+        "/api/channel/abc", "/api/token/99999999", "/api/token/0", "/api/redemption/99999999", "/api/log/",
+        "/api/log/?target_timestamp=abc")) {
+      check("DELETE " + path, root.delete(path), problems);
+      sent++;
+    }
+    check("2.5 MB body", root.post("/api/token/", new JsonObject().put("name", "x".repeat(2_600_000))), problems);
+    assertThat(problems).as(sent + " requests").isEmpty();
+    assertThat(sent).isGreaterThan(300);
+    assertThat(h.sql("SELECT count(*) FROM users WHERE status = 1 AND username = 'fzcommon'").iterator().next()
+        .getLong(0)).as("the login account was not locked or renamed by the fuzzing").isEqualTo(1L);
+  }
+
+  private static void check(String what, ApiClient.Resp r, List<String> problems) {
+    String raw = r.raw() == null ? "" : r.raw();
+    if (r.status() < 400 || r.status() > 499) {
+      problems.add(what + " -> HTTP " + r.status() + " " + abbreviate(raw));
+      return;
+    }
+    if (raw.contains("Exception") || raw.contains("\tat ") || raw.contains("java.")) {
+      problems.add(what + " -> leaks internals: " + abbreviate(raw));
+      return;
+    }
+    try {
+      JsonObject body = new JsonObject(raw);
+      if (!Boolean.FALSE.equals(body.getBoolean("success")) || body.getString("message", "").isBlank()) {
+        problems.add(what + " -> not a failure envelope with a message: " + abbreviate(raw));
+      }
+    } catch (RuntimeException e) {
+      problems.add(what + " -> not JSON: " + abbreviate(raw));
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+  }
+}
