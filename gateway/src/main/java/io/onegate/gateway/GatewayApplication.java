@@ -27,7 +27,10 @@ public final class GatewayApplication implements ProcessMain.Application {
   public static Future<ProcessMain.Application> start(ProcessRuntime runtime) {
     Router router = Router.router(runtime.vertx());
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
-    ManagementApi api = ManagementApi.mount(router, runtime, ManagementApi.Collaborators.defaults());
+    ManagementApi api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(
+        new io.onegate.gateway.api.EventBusChannelTester(runtime.vertx(), runtime.pg()),
+        ManagementApi.Collaborators.defaults().balances(), ManagementApi.Collaborators.defaults().models(),
+        ManagementApi.Collaborators.defaults().liveBalances()));
     ConsoleRoutes.mount(router);
     return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
         .requestHandler(router)
