@@ -5,6 +5,7 @@ import io.onegate.common.process.ProcessEndpoints;
 import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.gateway.api.StatusHandler;
+import io.onegate.gateway.relay.RelayRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -17,19 +18,22 @@ import java.time.Clock;
  */
 public final class GatewayApplication implements ProcessMain.Application {
   private final HttpServer server;
+  private final RelayRoutes.Mounted relay;
 
-  private GatewayApplication(HttpServer server) {
+  private GatewayApplication(HttpServer server, RelayRoutes.Mounted relay) {
     this.server = server;
+    this.relay = relay;
   }
 
   public static Future<ProcessMain.Application> start(ProcessRuntime runtime) {
     Router router = Router.router(runtime.vertx());
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
     router.get("/api/status").handler(new StatusHandler(runtime.pg(), Clock.systemUTC()));
-    return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
-        .requestHandler(router)
-        .listen(runtime.config().get(Settings.PORT))
-        .map(GatewayApplication::new);
+    return RelayRoutes.mount(router, runtime).compose(relay ->
+        runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
+            .requestHandler(router)
+            .listen(runtime.config().get(Settings.PORT))
+            .map(server -> new GatewayApplication(server, relay)));
   }
 
   public int port() {
@@ -38,6 +42,6 @@ public final class GatewayApplication implements ProcessMain.Application {
 
   @Override
   public Future<Void> stop() {
-    return server.close();
+    return server.close().eventually(relay::stop);
   }
 }

@@ -100,6 +100,27 @@ public final class Settings {
       "How long a process waits for PostgreSQL, Kafka and Hazelcast before giving up at start.",
       doubleRange(1, 600));
 
+  // ---- relay (gateway /v1) ---------------------------------------------------------------------------------
+  public static final Setting<Integer> MAX_REQUEST_BODY_MB = of("MAX_REQUEST_BODY_MB", "integer MB 1-1024", "64",
+      "Largest request body the relay accepts (JSON and multipart audio); larger bodies get 413.", intRange(1, 1024));
+  public static final Setting<String> TRUSTED_PROXIES = of("TRUSTED_PROXIES", "comma-separated IPs/CIDRs", "",
+      "Peers whose X-Forwarded-For header is believed when finding the client IP for token subnet checks; empty "
+          + "means the header is ignored and the TCP peer address is the client.", Parsers::string);
+  public static final Setting<Integer> STREAM_IDLE_TIMEOUT = of("STREAM_IDLE_TIMEOUT", "integer seconds 1-3600",
+      "120", "An upstream that sends nothing for this many seconds (before or during a stream) is cut, reported as "
+          + "a timeout and, if nothing reached the client yet, retried on another channel.", intRange(1, 3600));
+  public static final Setting<Integer> UPSTREAM_CONNECT_TIMEOUT = of("UPSTREAM_CONNECT_TIMEOUT",
+      "integer seconds 1-300", "10", "Connect timeout of upstream (provider) connections.", intRange(1, 300));
+  public static final Setting<Integer> UPSTREAM_MAX_CONNECTIONS = of("UPSTREAM_MAX_CONNECTIONS",
+      "integer 1-100000", "2048", "Pooled keep-alive connections per upstream host and gateway node.",
+      intRange(1, 100_000));
+  public static final Setting<String> USAGE_SPILL_DIR = of("USAGE_SPILL_DIR", "directory path", null,
+      "Where the gateway appends usage events and attempt outcomes it could not hand to Kafka (replayed, then "
+          + "truncated, once Kafka is back). Unset: DATA_DIR/usage-spill.", Parsers::string);
+  public static final Setting<Integer> USAGE_QUEUE_CAPACITY = of("USAGE_QUEUE_CAPACITY", "integer 16-10000000",
+      "100000", "Events held in memory per gateway node while waiting for Kafka before they go to the spill file.",
+      intRange(16, 10_000_000));
+
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       PORT, SQL_DSN, SESSION_SECRET, CRYPTO_SECRET, POLLING_INTERVAL, BATCH_UPDATE_ENABLED, BATCH_UPDATE_INTERVAL,
@@ -107,7 +128,9 @@ public final class Settings {
       INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE, FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
       HAZELCAST_INTERFACE, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
-      EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT);
+      EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
+      MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,
+      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY);
 
   private static <T> Setting<T> of(String name, String type, String def, String doc, Function<String, T> parser) {
     return new Setting<>(name, type, def, doc, parser, false);
