@@ -78,7 +78,8 @@ final class Dispatcher {
     if (spec.stream()) {
       StreamTranslator translator = adaptor.streamTranslator(spec);
       return new StreamRelay(client, call, translator, adaptor.passThrough(spec), adaptor.framing(spec),
-          t -> streamUsage(spec, t, promptEstimate)).run();
+          t -> streamUsage(spec, t, promptEstimate), io.vertx.core.Vertx.currentContext().owner(),
+          upstream.idleTimeout().toMillis()).run();
     }
     if (spec.endpoint() == Endpoint.AUDIO_SPEECH) {
       return binary(client, call, contentType);
@@ -111,9 +112,9 @@ final class Dispatcher {
     var in = call.response();
     boolean[] started = {false};
     client.onClose(() -> {
+      done.tryComplete(new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null,
+          started[0] ? new Usage(0, 0, Usage.Source.ESTIMATED) : Usage.NONE));
       call.cancel();
-      done.tryComplete(new AttemptResult(started[0] ? AttemptResult.Kind.TRUNCATED
-          : AttemptResult.Kind.CLIENT_ABORTED, 499, null, Usage.NONE));
     });
     in.handler(chunk -> {
       if (!started[0]) {

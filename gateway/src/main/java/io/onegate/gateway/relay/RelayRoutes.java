@@ -69,8 +69,16 @@ public final class RelayRoutes {
     Config config = runtime.config();
     Path spillDir = config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
         .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"));
-    EventEmitter events = new EventEmitter(KafkaSupport.producerProps(config, "onegate-gateway-events"), spillDir,
-        config.get(Settings.USAGE_QUEUE_CAPACITY), Duration.ofSeconds(2));
+    return services(runtime, state, KafkaSupport.producerProps(config, "onegate-gateway-events"), spillDir);
+  }
+
+  /** As above with explicit event-producer settings and spill directory (tests point them elsewhere). */
+  public static RelayServices services(ProcessRuntime runtime, StateStore state,
+                                       java.util.Map<String, Object> producerProps, Path spillDir)
+      throws java.io.IOException {
+    Config config = runtime.config();
+    EventEmitter events = new EventEmitter(producerProps, spillDir, config.get(Settings.USAGE_QUEUE_CAPACITY),
+        Duration.ofSeconds(2));
     UpstreamClient upstream = new UpstreamClient(runtime.vertx(), new UpstreamClient.Settings(
         Duration.ofSeconds(config.get(Settings.UPSTREAM_CONNECT_TIMEOUT)),
         Duration.ofSeconds(config.get(Settings.STREAM_IDLE_TIMEOUT)),

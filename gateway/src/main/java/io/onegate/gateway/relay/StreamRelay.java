@@ -48,9 +48,15 @@ final class StreamRelay {
   private boolean observing = true;
   private SseParser sse;
   private NdjsonParser ndjson;
+  private final io.vertx.core.Vertx vertx;
+  private final long idleMillis;
+  private long idleTimer = -1;
 
   StreamRelay(ClientLink client, UpstreamCall call, StreamTranslator translator, boolean passThrough,
-              Framing framing, Function<StreamTranslator, Usage> finalUsage) {
+              Framing framing, Function<StreamTranslator, Usage> finalUsage, io.vertx.core.Vertx vertx,
+              long idleMillis) {
+    this.vertx = vertx;
+    this.idleMillis = idleMillis;
     this.client = client;
     this.call = call;
     this.translator = translator;
@@ -68,13 +74,16 @@ final class StreamRelay {
     HttpClientResponse upstream = call.response();
     HttpServerResponse out = client.response();
     client.onClose(() -> {
-      call.cancel();
+      disarmIdle();
+      // complete first: resetting the upstream reports an exception synchronously that must not win
       result.tryComplete(new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null, usageIfDelivered()));
+      call.cancel();
     });
     upstream.handler(chunk -> {
       if (result.future().isComplete()) {
         return;
       }
+      armIdle();
       sendHeaders(out);
       if (passThrough) {
         out.write(chunk);
@@ -86,6 +95,7 @@ final class StreamRelay {
       }
     });
     upstream.endHandler(v -> {
+      disarmIdle();
       call.finish();
       client.clearOnClose();
       if (result.future().isComplete()) {
@@ -102,28 +112,51 @@ final class StreamRelay {
       out.end();
       result.tryComplete(new AttemptResult(AttemptResult.Kind.DELIVERED, 200, null, finalUsage.apply(translator)));
     });
-    upstream.exceptionHandler(err -> {
-      call.finish();
-      client.clearOnClose();
-      if (result.future().isComplete()) {
-        return;
-      }
-      FailureClass cls = err instanceof TimeoutException ? FailureClass.TIMEOUT : FailureClass.TRANSIENT;
-      GatewayError ge = cls == FailureClass.TIMEOUT ? GatewayError.UPSTREAM_TIMEOUT : GatewayError.UPSTREAM_UNREACHABLE;
-      JsonObject error = new JsonObject().put("message", ge.message("stream interrupted")).put("type", ge.type())
-          .putNull("param").put("code", ge.code());
-      UpstreamFailure failure = new UpstreamFailure(cls, ge.status(), ge.code(), error);
-      if (!headersSent) {
-        result.tryComplete(AttemptResult.failed(failure));
-        return;
-      }
-      out.write(Buffer.buffer("data: ").appendBuffer(new JsonObject().put("error", error).toBuffer())
-          .appendString("\n\n"));
-      out.end();
-      result.tryComplete(new AttemptResult(AttemptResult.Kind.TRUNCATED, ge.status(), failure, usageIfDelivered()));
-    });
+    upstream.exceptionHandler(this::fail);
+    armIdle();
     upstream.resume();
     return result.future();
+  }
+
+  /** The upstream failed or went idle: retryable if nothing was sent, else an error event ends the stream. */
+  private void fail(Throwable err) {
+    disarmIdle();
+    call.finish();
+    client.clearOnClose();
+    if (result.future().isComplete()) {
+      return;
+    }
+    HttpServerResponse out = client.response();
+    FailureClass cls = err instanceof TimeoutException ? FailureClass.TIMEOUT : FailureClass.TRANSIENT;
+    GatewayError ge = cls == FailureClass.TIMEOUT ? GatewayError.UPSTREAM_TIMEOUT : GatewayError.UPSTREAM_UNREACHABLE;
+    JsonObject error = new JsonObject().put("message", ge.message("stream interrupted")).put("type", ge.type())
+        .putNull("param").put("code", ge.code());
+    UpstreamFailure failure = new UpstreamFailure(cls, ge.status(), ge.code(), error);
+    if (!headersSent) {
+      result.tryComplete(AttemptResult.failed(failure));
+      return;
+    }
+    out.write(Buffer.buffer("data: ").appendBuffer(new JsonObject().put("error", error).toBuffer())
+        .appendString("\n\n"));
+    out.end();
+    result.tryComplete(new AttemptResult(AttemptResult.Kind.TRUNCATED, ge.status(), failure, usageIfDelivered()));
+  }
+
+  /** STREAM_IDLE_TIMEOUT between upstream chunks: the call is reset and reported as a timeout. */
+  private void armIdle() {
+    disarmIdle();
+    idleTimer = vertx.setTimer(idleMillis, id -> {
+      idleTimer = -1;
+      fail(new TimeoutException("no upstream bytes for " + idleMillis + " ms"));
+      call.cancel();
+    });
+  }
+
+  private void disarmIdle() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
 
   private Usage usageIfDelivered() {

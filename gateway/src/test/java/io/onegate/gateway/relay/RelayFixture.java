@@ -32,7 +32,7 @@ final class RelayFixture {
   static Config config(Map<String, String> extra) throws Exception {
     Map<String, String> env = new HashMap<>(extra);
     env.putIfAbsent(Settings.USAGE_SPILL_DIR.name(), Files.createTempDirectory("onegate-spill").toString());
-    env.putIfAbsent(Settings.STREAM_IDLE_TIMEOUT.name(), "5");
+    env.putIfAbsent(Settings.STREAM_IDLE_TIMEOUT.name(), "2");
     return io.onegate.testkit.TestInfra.get().freshConfig(env);
   }
 

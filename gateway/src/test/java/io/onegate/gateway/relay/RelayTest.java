@@ -357,7 +357,7 @@ class RelayTest {
       many.add(FakeOpenAiUpstream.chunk("{\"content\":\"x" + i + "\"}", null));
     }
     upA.streamChunks(many, 100);
-    int closedBefore = upA.closedConnections();
+    int closedBefore = upA.cutStreams();
     io.vertx.core.Promise<Void> first = io.vertx.core.Promise.promise();
     HttpClient once = fakeVertx.createHttpClient();
     HttpClientResponse resp = await(once.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
@@ -368,11 +368,11 @@ class RelayTest {
             .toBuffer())).map(response -> response.handler(b -> first.tryComplete())));
     await(first.future());
     long closedAt = System.nanoTime();
-    await(once.close());
-    while (upA.closedConnections() == closedBefore && System.nanoTime() - closedAt < 3_000_000_000L) {
+    await(resp.request().connection().close());
+    while (upA.cutStreams() == closedBefore && System.nanoTime() - closedAt < 3_000_000_000L) {
       Thread.sleep(20);
     }
-    assertThat(upA.closedConnections()).as("upstream connection closed after the client left").isGreaterThan(closedBefore);
+    assertThat(upA.cutStreams()).as("upstream stream cut after the client left").isGreaterThan(closedBefore);
     assertThat((System.nanoTime() - closedAt) / 1_000_000).as("ms until the upstream was reset").isLessThan(1000);
   }
 
@@ -417,6 +417,152 @@ class RelayTest {
     assertThat(attempts).extracting(AttemptOutcome::channelId).containsExactly(chA, chB);
     assertThat(attempts.get(0).failureClass()).isEqualTo(io.onegate.common.error.FailureClass.TRANSIENT);
     assertThat(attempts.get(1).success()).isTrue();
+  }
+
+  /** Usage events of the given request ids from the gateway's usage topic (waits until all arrived or 30 s). */
+  private static Map<String, UsageEvent> usageEvents(java.util.Collection<String> requestIds) {
+    Map<String, UsageEvent> found = new java.util.HashMap<>();
+    try (KafkaConsumer<String, String> consumer = consumer()) {
+      consumer.subscribe(List.of(Topics.of(config).usage()));
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline && !found.keySet().containsAll(requestIds)) {
+        for (var rec : consumer.poll(Duration.ofMillis(300))) {
+          UsageEvent e = UsageEvent.decode(rec.value());
+          if (requestIds.contains(e.requestId())) {
+            assertThat(found.put(e.requestId(), e)).as("one usage event per request").isNull();
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static HttpClientResponse openStream(HttpClient client, io.vertx.core.Handler<Buffer> onData,
+                                               io.vertx.core.Promise<Void> ended) {
+    return await(client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
+            .setHost("127.0.0.1").setURI("/v1/chat/completions")
+            .putHeader("Authorization", "Bearer sk-" + key('a')).putHeader("Content-Type", "application/json"))
+        .compose(req -> req.send(new JsonObject().put("model", "gpt-4o-mini").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")))
+            .toBuffer()))
+        .map(response -> {
+          response.handler(onData);
+          response.endHandler(v -> ended.tryComplete());
+          response.exceptionHandler(err -> ended.tryComplete());
+          return response;
+        }));
+  }
+
+  @Test
+  void streamBillingChargesWhatWasDeliveredAndNothingWhenNothingWas() throws Exception {
+    // 1. Client leaves after the first chunk: billed on prompt estimate + delivered text (no usage chunk arrived).
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      many.add(FakeOpenAiUpstream.chunk("{\"content\":\"word" + i + " \"}", null));
+    }
+    upA.streamChunks(many, 100);
+    HttpClient once = fakeVertx.createHttpClient();
+    io.vertx.core.Promise<Void> first = io.vertx.core.Promise.promise();
+    HttpClientResponse aborted = openStream(once, b -> first.tryComplete(), io.vertx.core.Promise.promise());
+    await(first.future());
+    await(aborted.request().connection().close());
+    String abortedId = aborted.getHeader("X-Oneapi-Request-Id");
+    // 2. The upstream goes silent after one chunk: cut by STREAM_IDLE_TIMEOUT, error event, no [DONE], billed.
+    upA.replyNext((v, req, body, resp) -> resp.setChunked(true).putHeader("Content-Type", "text/event-stream")
+        .write(FakeOpenAiUpstream.chunk("{\"content\":\"partial answer\"}", null)));
+    Buffer cutBody = Buffer.buffer();
+    io.vertx.core.Promise<Void> cutEnded = io.vertx.core.Promise.promise();
+    HttpClientResponse cut = openStream(raw, b -> {
+      synchronized (cutBody) {
+        cutBody.appendBuffer(b);
+      }
+    }, cutEnded);
+    await(cutEnded.future());
+    assertThat(cutBody.toString()).contains("partial answer").contains("upstream_timeout").doesNotContain("[DONE]");
+    String cutId = cut.getHeader("X-Oneapi-Request-Id");
+    // 3. Both channels fail before any byte: nothing delivered, nothing billed.
+    upA.failNext(503, "server_error", null);
+    upB.failNext(503, "server_error", null);
+    HttpResponse<Buffer> failed = await(web.post(port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("Authorization", "Bearer sk-" + key('a'))
+        .sendJsonObject(new JsonObject().put("model", "gpt-4o-mini").put("stream", true)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")))));
+    assertThat(failed.statusCode()).isEqualTo(503);
+    String failedId = failed.getHeader("X-Oneapi-Request-Id");
+
+    Map<String, UsageEvent> events = usageEvents(List.of(abortedId, cutId, failedId));
+    assertThat(events.get(abortedId).status()).isEqualTo("client_aborted");
+    assertThat(events.get(abortedId).completionTokens()).isPositive();
+    assertThat(events.get(abortedId).quota()).isPositive();
+    assertThat(events.get(cutId).completionTokens()).isPositive();
+    assertThat(events.get(cutId).quota()).isPositive();
+    assertThat(events.get(failedId).status()).isEqualTo("failed");
+    assertThat(events.get(failedId).quota()).isZero();
+    assertThat(events.get(failedId).promptTokens()).isZero();
+  }
+
+  @Test
+  void whileKafkaIsUnreachableRequestsAreServedAndTheirEventsArriveExactlyOnceAfterwards() throws Exception {
+    int deadPort = io.onegate.embedded.FreePorts.find();
+    String bootstrap = "127.0.0.1:" + deadPort;
+    Map<String, Object> props = io.onegate.common.kafka.KafkaSupport.producerProps(
+        Config.of(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap)), "outage");
+    var loader = new io.onegate.gateway.state.SnapshotLoader(rt.pg(), new io.onegate.common.domain.ChannelRepository(
+        rt.pg(), io.onegate.common.crypto.KeyCipher.fromConfig(config)));
+    var state = await(io.onegate.gateway.state.StateStore.start(rt.vertx(), loader, Duration.ofMinutes(10)));
+    RelayServices services = RelayRoutes.services(rt, state, props,
+        java.nio.file.Files.createTempDirectory("onegate-outage-spill"));
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(rt.vertx());
+    RelayRoutes.mount(router, rt.vertx(), services);
+    var server = await(rt.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    io.onegate.embedded.EmbeddedKafka kafka = null;
+    try {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 15; i++) {
+        HttpResponse<Buffer> r = await(web.post(server.actualPort(), "127.0.0.1", "/v1/chat/completions")
+            .putHeader("Authorization", "Bearer sk-" + key('a'))
+            .sendJsonObject(new JsonObject().put("model", "gpt-4o-mini")
+                .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")))));
+        assertThat(r.statusCode()).isEqualTo(200);
+        ids.add(r.getHeader("X-Oneapi-Request-Id"));
+      }
+      Thread.sleep(3000); // Kafka stays down: failed probes, events spilled
+      assertThat(services.events().delivered()).isZero();
+      kafka = io.onegate.embedded.EmbeddedKafka.start(java.nio.file.Files.createTempDirectory("onegate-k2"), deadPort);
+      Topics topics = Topics.of(config);
+      try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.usage(), 3, (short) 1),
+            new org.apache.kafka.clients.admin.NewTopic(topics.attempts(), 3, (short) 1))).all().get();
+      }
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (services.events().delivered() < 30 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(services.events().delivered()).isEqualTo(30);
+      List<String> seen = new ArrayList<>();
+      Properties cp = new Properties();
+      cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      cp.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-relay");
+      cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+      cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp)) {
+        consumer.subscribe(List.of(topics.usage()));
+        long until = System.currentTimeMillis() + 20_000;
+        while (seen.size() < 15 && System.currentTimeMillis() < until) {
+          consumer.poll(Duration.ofMillis(300)).forEach(r -> seen.add(UsageEvent.decode(r.value()).requestId()));
+        }
+        consumer.poll(Duration.ofMillis(1000)).forEach(r -> seen.add(UsageEvent.decode(r.value()).requestId()));
+      }
+      assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+    } finally {
+      await(server.close());
+      services.events().close();
+      await(state.stop());
+      if (kafka != null) {
+        kafka.close();
+      }
+    }
   }
 
   static KafkaConsumer<String, String> consumer() {

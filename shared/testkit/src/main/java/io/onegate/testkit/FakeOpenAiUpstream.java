@@ -49,6 +49,7 @@ public final class FakeOpenAiUpstream {
   private final Map<String, Reply> byPath = new ConcurrentHashMap<>();
   private final AtomicInteger closedConnections = new AtomicInteger();
   private final AtomicInteger openConnections = new AtomicInteger();
+  private final AtomicInteger cutStreams = new AtomicInteger();
   private volatile List<String> streamChunks = defaultChunks();
   private volatile long chunkDelayMs;
   private HttpServer server;
@@ -101,6 +102,11 @@ public final class FakeOpenAiUpstream {
 
   public int closedConnections() {
     return closedConnections.get();
+  }
+
+  /** Streams whose connection was closed by the peer (the gateway) before the stream ended. */
+  public int cutStreams() {
+    return cutStreams.get();
   }
 
   public int openConnections() {
@@ -205,6 +211,11 @@ public final class FakeOpenAiUpstream {
 
   private void stream(HttpServerResponse resp) {
     resp.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+    resp.closeHandler(v -> {
+      if (!resp.ended()) {
+        cutStreams.incrementAndGet();
+      }
+    });
     List<String> chunks = streamChunks;
     long delay = chunkDelayMs;
     writeChunk(resp, chunks, 0, delay);

@@ -18,6 +18,7 @@ public final class UpstreamCall {
   private final HttpClientResponse response;
   private final Runnable onDone;
   private boolean done;
+  private boolean reset;
 
   UpstreamCall(HttpClientRequest request, HttpClientResponse response, Runnable onDone) {
     this.request = request;
@@ -62,10 +63,11 @@ public final class UpstreamCall {
     return promise.future();
   }
 
-  /** Resets the upstream request; idempotent. */
+  /** Resets the upstream request (closing its connection); idempotent. Call only while the response is open. */
   public void cancel() {
-    if (!done) {
-      finish();
+    finish();
+    if (!reset) {
+      reset = true;
       request.reset();
     }
   }

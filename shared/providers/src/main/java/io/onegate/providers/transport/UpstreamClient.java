@@ -68,6 +68,11 @@ public final class UpstreamClient {
     });
   }
 
+  /** STREAM_IDLE_TIMEOUT: callers relaying a body enforce it between chunks too. */
+  public Duration idleTimeout() {
+    return settings.idleTimeout();
+  }
+
   public Future<Void> close() {
     return client.close();
   }
