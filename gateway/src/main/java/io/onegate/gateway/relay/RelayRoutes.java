@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,8 +68,10 @@ public final class RelayRoutes {
   /** Blocking parts (encodings, spill file, Hazelcast epoch): call from a worker thread at start-up. */
   static RelayServices services(ProcessRuntime runtime, StateStore state) throws java.io.IOException {
     Config config = runtime.config();
+    // One spill file per node (nodes on one host may share DATA_DIR); a restarted node replays its own.
     Path spillDir = config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
-        .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"));
+        .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
+        .resolve("gateway-" + config.get(Settings.PORT));
     return services(runtime, state, KafkaSupport.producerProps(config, "onegate-gateway-events"), spillDir);
   }
 
@@ -104,6 +107,9 @@ public final class RelayRoutes {
       ctx.response().putHeader(RequestIds.HEADER, id);
       ctx.next();
     });
+    v1.route().handler(CorsHandler.create()
+        .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
+        .allowedHeader("*"));
     post(v1, "/chat/completions", Endpoint.CHAT_COMPLETIONS, relay, services);
     post(v1, "/completions", Endpoint.COMPLETIONS, relay, services);
     post(v1, "/embeddings", Endpoint.EMBEDDINGS, relay, services);

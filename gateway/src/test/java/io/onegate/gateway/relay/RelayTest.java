@@ -272,6 +272,10 @@ class RelayTest {
         .sendBuffer(Buffer.buffer(new byte[2 * 1024 * 1024])));
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(big.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("request_too_large");
+    HttpResponse<Buffer> preflight = await(web.request(HttpMethod.OPTIONS, port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("Origin", "https://chat.example").putHeader("Access-Control-Request-Method", "POST").send());
+    assertThat(preflight.statusCode()).isBetween(200, 204);
+    assertThat(preflight.getHeader("Access-Control-Allow-Origin")).isNotNull();
     assertThat(upA.requests()).isEmpty();
   }
 
