@@ -56,7 +56,7 @@ final class Dispatcher {
   }
 
   private Future<UpstreamCall> send(UpstreamRequest request, ClientLink client) {
-    Future<UpstreamCall> sent = upstream.send(request);
+    Future<UpstreamCall> sent = upstream.send(request, reset -> client.onClose(reset));
     // If the client leaves before the head arrives, the call is reset as soon as it exists.
     return sent.onSuccess(call -> {
       client.clearOnClose();

@@ -381,6 +381,36 @@ class RelayTest {
   }
 
   @Test
+  void aClientLeavingBeforeTheUpstreamAnswersResetsTheUpstreamRequest() throws Exception {
+    java.util.concurrent.atomic.AtomicLong upstreamClosedAt = new java.util.concurrent.atomic.AtomicLong();
+    io.vertx.core.Promise<Void> upstreamGotIt = io.vertx.core.Promise.promise();
+    upA.replyNext((v, req, body, resp) -> {
+      resp.closeHandler(x -> upstreamClosedAt.compareAndSet(0, System.nanoTime()));
+      upstreamGotIt.tryComplete();
+      v.setTimer(1800, id -> {
+        if (!resp.closed()) {
+          resp.putHeader("Content-Type", "application/json").end("{}");
+        }
+      });
+    });
+    HttpClient once = fakeVertx.createHttpClient();
+    var request = await(once.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
+        .setHost("127.0.0.1").setURI("/v1/chat/completions")
+        .putHeader("Authorization", "Bearer sk-" + key('a')).putHeader("Content-Type", "application/json")));
+    request.send(new JsonObject().put("model", "gpt-4o-mini")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).toBuffer());
+    await(upstreamGotIt.future());
+    long leftAt = System.nanoTime();
+    await(request.connection().close());
+    while (upstreamClosedAt.get() == 0 && System.nanoTime() - leftAt < 3_000_000_000L) {
+      Thread.sleep(20);
+    }
+    assertThat(upstreamClosedAt.get()).as("upstream request reset").isPositive();
+    assertThat((upstreamClosedAt.get() - leftAt) / 1_000_000).as("ms until the upstream was reset").isLessThan(1000);
+    once.close();
+  }
+
+  @Test
   void everyRequestEmitsAUsageEventAndEveryAttemptAnOutcome() {
     upA.failNext(500, "server_error", null);
     HttpResponse<Buffer> r = await(web.post(port, "127.0.0.1", "/v1/chat/completions")

@@ -45,6 +45,14 @@ public final class UpstreamClient {
    * timeouts ({@link TimeoutException}).
    */
   public Future<UpstreamCall> send(UpstreamRequest upstream) {
+    return send(upstream, reset -> { });
+  }
+
+  /**
+   * As {@link #send(UpstreamRequest)}; {@code onStarted} receives, as soon as the request exists (before the
+   * response head), an action that resets it — so a caller whose client left can abort a slow upstream at once.
+   */
+  public Future<UpstreamCall> send(UpstreamRequest upstream, java.util.function.Consumer<Runnable> onStarted) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(upstream.method()))
         .setAbsoluteURI(upstream.url())
@@ -52,6 +60,7 @@ public final class UpstreamClient {
         .setConnectTimeout(settings.connectTimeout().toMillis());
     upstream.headers().forEach(options::putHeader);
     return client.request(options).compose(request -> {
+      onStarted.accept(() -> request.reset(0, new java.util.concurrent.CancellationException("client left")));
       long timer = settings.relayTimeout().isZero() ? -1 : vertx.setTimer(settings.relayTimeout().toMillis(),
           id -> request.reset(0, new TimeoutException("RELAY_TIMEOUT")));
       Runnable stopTimer = () -> {
