@@ -30,7 +30,7 @@ public final class GatewayApplication implements ProcessMain.Application {
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
     router.get("/api/status").handler(new StatusHandler(runtime.pg(), Clock.systemUTC()));
     return RelayRoutes.mount(router, runtime).compose(relay ->
-        runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
+        runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0").setDecompressionSupported(true))
             .requestHandler(router)
             .listen(runtime.config().get(Settings.PORT))
             .map(server -> new GatewayApplication(server, relay)));

@@ -272,6 +272,20 @@ class RelayTest {
         .sendBuffer(Buffer.buffer(new byte[2 * 1024 * 1024])));
     assertThat(big.statusCode()).isEqualTo(413);
     assertThat(big.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("request_too_large");
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(zipped)) {
+      gz.write(new JsonObject().put("model", "gpt-4o-mini").put("messages", new JsonArray()
+          .add(new JsonObject().put("role", "user").put("content", "zipped"))).toBuffer().getBytes());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    HttpResponse<Buffer> gzipped = await(web.post(port, "127.0.0.1", "/v1/chat/completions")
+        .putHeader("Authorization", "Bearer sk-" + key('a')).putHeader("Content-Type", "application/json")
+        .putHeader("Content-Encoding", "gzip").sendBuffer(Buffer.buffer(zipped.toByteArray())));
+    assertThat(gzipped.statusCode()).isEqualTo(200);
+    assertThat(upA.requests().get(0).json().getJsonArray("messages").getJsonObject(0).getString("content"))
+        .isEqualTo("zipped");
+    upA.requests().clear();
     HttpResponse<Buffer> preflight = await(web.request(HttpMethod.OPTIONS, port, "127.0.0.1", "/v1/chat/completions")
         .putHeader("Origin", "https://chat.example").putHeader("Access-Control-Request-Method", "POST").send());
     assertThat(preflight.statusCode()).isBetween(200, 204);
