@@ -1,7 +1,6 @@
 package io.onegate.providers.openai;
 
 import io.onegate.providers.spi.AttemptSpec;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,10 +30,5 @@ public final class AzureAdaptor extends OpenAiAdaptor {
   @Override
   protected void authHeaders(Map<String, String> headers, String credential) {
     headers.put("api-key", credential);
-  }
-
-  @Override
-  public List<String> defaultModels() {
-    return super.defaultModels();
   }
 }
