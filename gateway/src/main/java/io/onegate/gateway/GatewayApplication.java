@@ -4,7 +4,9 @@ import io.onegate.common.config.Settings;
 import io.onegate.common.process.ProcessEndpoints;
 import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
+import io.onegate.gateway.api.EventBusChannelTester;
 import io.onegate.gateway.api.ManagementApi;
+import io.onegate.gateway.relay.RelayRoutes;
 import io.onegate.gateway.web.ConsoleRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -18,24 +20,27 @@ import io.vertx.ext.web.Router;
 public final class GatewayApplication implements ProcessMain.Application {
   private final HttpServer server;
   private final ManagementApi managementApi;
+  private final RelayRoutes.Mounted relay;
 
-  private GatewayApplication(HttpServer server, ManagementApi managementApi) {
+  private GatewayApplication(HttpServer server, ManagementApi managementApi, RelayRoutes.Mounted relay) {
     this.server = server;
     this.managementApi = managementApi;
+    this.relay = relay;
   }
 
   public static Future<ProcessMain.Application> start(ProcessRuntime runtime) {
     Router router = Router.router(runtime.vertx());
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
+    ManagementApi.Collaborators defaults = ManagementApi.Collaborators.defaults();
     ManagementApi api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(
-        new io.onegate.gateway.api.EventBusChannelTester(runtime.vertx(), runtime.pg()),
-        ManagementApi.Collaborators.defaults().balances(), ManagementApi.Collaborators.defaults().models(),
-        ManagementApi.Collaborators.defaults().liveBalances()));
+        new EventBusChannelTester(runtime.vertx(), runtime.pg()), defaults.balances(), defaults.models(),
+        defaults.liveBalances()));
     ConsoleRoutes.mount(router);
-    return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
-        .requestHandler(router)
-        .listen(runtime.config().get(Settings.PORT))
-        .map(server -> new GatewayApplication(server, api));
+    return RelayRoutes.mount(router, runtime).compose(relay ->
+        runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0").setDecompressionSupported(true))
+            .requestHandler(router)
+            .listen(runtime.config().get(Settings.PORT))
+            .map(server -> new GatewayApplication(server, api, relay)));
   }
 
   public int port() {
@@ -44,6 +49,6 @@ public final class GatewayApplication implements ProcessMain.Application {
 
   @Override
   public Future<Void> stop() {
-    return managementApi.close().eventually(server::close);
+    return server.close().eventually(relay::stop).eventually(managementApi::close);
   }
 }

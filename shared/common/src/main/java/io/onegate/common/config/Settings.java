@@ -138,6 +138,26 @@ public final class Settings {
   public static final Setting<Integer> HEALTH_LEADER_LEASE = of("HEALTH_LEADER_LEASE", "integer seconds 2-300",
       "15", "Lease of the health worker that runs scheduled tests; renewed every third of it. When the leader dies "
           + "another worker takes over within one lease.", intRange(2, 300));
+  // ---- relay (gateway /v1) ---------------------------------------------------------------------------------
+  public static final Setting<Integer> MAX_REQUEST_BODY_MB = of("MAX_REQUEST_BODY_MB", "integer MB 1-1024", "64",
+      "Largest request body the relay accepts (JSON and multipart audio); larger bodies get 413.", intRange(1, 1024));
+  public static final Setting<String> TRUSTED_PROXIES = of("TRUSTED_PROXIES", "comma-separated IPs/CIDRs", "",
+      "Peers whose X-Forwarded-For header is believed when finding the client IP for token subnet checks; empty "
+          + "means the header is ignored and the TCP peer address is the client.", Parsers::string);
+  public static final Setting<Integer> STREAM_IDLE_TIMEOUT = of("STREAM_IDLE_TIMEOUT", "integer seconds 1-3600",
+      "120", "An upstream that sends nothing for this many seconds (before or during a stream) is cut, reported as "
+          + "a timeout and, if nothing reached the client yet, retried on another channel.", intRange(1, 3600));
+  public static final Setting<Integer> UPSTREAM_CONNECT_TIMEOUT = of("UPSTREAM_CONNECT_TIMEOUT",
+      "integer seconds 1-300", "10", "Connect timeout of upstream (provider) connections.", intRange(1, 300));
+  public static final Setting<Integer> UPSTREAM_MAX_CONNECTIONS = of("UPSTREAM_MAX_CONNECTIONS",
+      "integer 1-100000", "2048", "Pooled keep-alive connections per upstream host and gateway node.",
+      intRange(1, 100_000));
+  public static final Setting<String> USAGE_SPILL_DIR = of("USAGE_SPILL_DIR", "directory path", null,
+      "Where the gateway appends usage events and attempt outcomes it could not hand to Kafka (replayed, then "
+          + "truncated, once Kafka is back). Unset: DATA_DIR/usage-spill.", Parsers::string);
+  public static final Setting<Integer> USAGE_QUEUE_CAPACITY = of("USAGE_QUEUE_CAPACITY", "integer 16-10000000",
+      "100000", "Events held in memory per gateway node while waiting for Kafka before they go to the spill file.",
+      intRange(16, 10_000_000));
 
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
@@ -151,7 +171,11 @@ public final class Settings {
       // health worker
       CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,
       HEALTH_ERROR_RATE_WINDOW_SECONDS, HEALTH_ERROR_RATE_MIN_SAMPLES, HEALTH_ERROR_RATE_THRESHOLD,
-      HEALTH_FLIP_COOLDOWN, HEALTH_LEADER_LEASE);
+      HEALTH_FLIP_COOLDOWN, HEALTH_LEADER_LEASE,
+      // relay
+
+      MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,
+      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY);
 
   private static <T> Setting<T> of(String name, String type, String def, String doc, Function<String, T> parser) {
     return new Setting<>(name, type, def, doc, parser, false);

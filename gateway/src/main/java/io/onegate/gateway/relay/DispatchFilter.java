@@ -1,0 +1,62 @@
+package io.onegate.gateway.relay;
+
+import io.onegate.common.domain.Channel;
+import io.onegate.common.error.FailureClass;
+import io.onegate.common.event.AttemptOutcome;
+import io.onegate.gateway.relay.usage.EventRecord;
+import io.onegate.providers.spi.AttemptSpec;
+import io.onegate.providers.spi.ProviderAdaptor;
+import io.vertx.core.Future;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The terminal filter: one upstream attempt on {@code ctx.channel()} (model mapping applied, base URL filled in
+ * by the registry) through the {@link Dispatcher}, and one {@link AttemptOutcome} emitted for the health worker.
+ */
+final class DispatchFilter implements RelayFilter {
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchFilter.class);
+  private final RelayServices s;
+  private final Dispatcher dispatcher;
+
+  DispatchFilter(RelayServices services) {
+    this.s = services;
+    this.dispatcher = new Dispatcher(services.upstream(), services.credentials(), services.estimator());
+  }
+
+  @Override
+  public Future<RelayResult> apply(RelayContext ctx, RelayChain next) {
+    Channel channel = ctx.channel();
+    String upstreamModel = channel.upstreamModel(ctx.request().model());
+    AttemptSpec spec = new AttemptSpec(s.registry().effective(channel), ctx.endpoint(), ctx.request().model(),
+        upstreamModel, ctx.request().stream());
+    Optional<ProviderAdaptor> adaptor = s.registry().adaptor(channel.type());
+    long started = System.nanoTime();
+    Future<AttemptResult> result = adaptor.isEmpty()
+        ? Future.succeededFuture(AttemptResult.failed(Dispatcher.local(FailureClass.UNKNOWN,
+            GatewayError.UPSTREAM_UNREACHABLE, "no adaptor for channel type " + channel.type())))
+        : dispatcher.attempt(adaptor.get(), spec, ctx.request(), ctx.client(), ctx.promptEstimate());
+    return result.map(r -> {
+      emit(ctx, channel, upstreamModel, r, started);
+      return RelayResult.attempted(channel, spec, r);
+    });
+  }
+
+  private void emit(RelayContext ctx, Channel channel, String model, AttemptResult r, long started) {
+    FailureClass cls = switch (r.kind()) {
+      case DELIVERED -> FailureClass.NONE;
+      case CLIENT_ABORTED -> FailureClass.CLIENT_ABORTED;
+      case TRUNCATED, FAILED -> r.failure() == null ? FailureClass.CLIENT_ABORTED : r.failure().failureClass();
+    };
+    String code = r.failure() == null ? "" : r.failure().errorCode();
+    AttemptOutcome outcome = new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, ctx.requestId() + "-" + ctx.attempt(),
+        ctx.requestId(), s.clock().millis(), channel.id(), channel.type(), model, r.httpStatus(), cls, code,
+        (System.nanoTime() - started) / 1_000_000, ctx.attempt() == 0, "relay");
+    s.events().emit(new EventRecord(s.topics().attempts(), outcome.kafkaKey(), outcome.encode()));
+    if (cls != FailureClass.NONE) {
+      LOG.info("request {} attempt {} on channel {} failed: {} {}", ctx.requestId(), ctx.attempt(), channel.id(),
+          cls, r.httpStatus());
+    }
+  }
+}

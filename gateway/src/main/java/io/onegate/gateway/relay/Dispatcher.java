@@ -1,0 +1,191 @@
+package io.onegate.gateway.relay;
+
+import io.onegate.common.error.FailureClass;
+import io.onegate.providers.spi.AttemptSpec;
+import io.onegate.providers.spi.CredentialException;
+import io.onegate.providers.spi.Endpoint;
+import io.onegate.providers.spi.ProviderAdaptor;
+import io.onegate.providers.spi.StreamTranslator;
+import io.onegate.providers.spi.UpstreamFailure;
+import io.onegate.providers.spi.UpstreamRequest;
+import io.onegate.providers.spi.Usage;
+import io.onegate.providers.transport.CredentialCache;
+import io.onegate.providers.transport.UpstreamCall;
+import io.onegate.providers.transport.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Performs one upstream attempt: builds the request with the channel's adaptor, sends it, and on success relays
+ * the answer to the client (whole body, SSE stream, or binary audio stream); on failure classifies it without
+ * writing anything, so the caller may retry elsewhere. Never throws; stateless.
+ */
+final class Dispatcher {
+  private static final long MAX_BODY = 64L * 1024 * 1024;
+  private static final long MAX_ERROR_BODY = 1024 * 1024;
+
+  private final UpstreamClient upstream;
+  private final CredentialCache credentials;
+  private final TokenEstimator estimator;
+
+  Dispatcher(UpstreamClient upstream, CredentialCache credentials, TokenEstimator estimator) {
+    this.upstream = upstream;
+    this.credentials = credentials;
+    this.estimator = estimator;
+  }
+
+  Future<AttemptResult> attempt(ProviderAdaptor adaptor, AttemptSpec spec, RelayRequest request,
+                                ClientLink client, long promptEstimate) {
+    if (!adaptor.supports(spec.endpoint())) {
+      return Future.succeededFuture(AttemptResult.failed(local(FailureClass.MODEL_UNAVAILABLE,
+          GatewayError.UPSTREAM_UNREACHABLE, "channel type " + spec.channel().type() + " does not serve "
+              + spec.endpoint().path())));
+    }
+    Future<String> credential = adaptor.credentialSource() == null
+        ? Future.succeededFuture(spec.channel().key())
+        : credentials.credential(spec.channel(), adaptor.credentialSource());
+    return credential
+        .compose(key -> send(adaptor.request(spec, request.body(), key), client))
+        .compose(call -> onResponse(adaptor, spec, request, client, call, promptEstimate),
+            err -> Future.succeededFuture(client.closed()
+                ? new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null, Usage.NONE)
+                : AttemptResult.failed(err instanceof CredentialException ce ? ce.failure() : networkFailure(err))))
+        .onSuccess(result -> invalidateStaleCredential(adaptor, spec, result));
+  }
+
+  /** A failure the dialect says comes from a stale exchanged credential (Baidu 110/111, Zhipu 1003) drops it. */
+  private void invalidateStaleCredential(ProviderAdaptor adaptor, AttemptSpec spec, AttemptResult result) {
+    if (adaptor.credentialSource() != null && result.failure() != null
+        && adaptor.credentialSource().invalidates(result.failure())) {
+      credentials.invalidate(spec.channel());
+    }
+  }
+
+  private Future<UpstreamCall> send(UpstreamRequest request, ClientLink client) {
+    Future<UpstreamCall> sent = upstream.send(request, reset -> client.onClose(reset));
+    // If the client leaves before the head arrives, the call is reset as soon as it exists.
+    return sent.onSuccess(call -> {
+      client.clearOnClose();
+      if (client.closed()) {
+        call.cancel();
+      }
+    }).compose(call -> client.closed() ? Future.failedFuture("client closed") : Future.succeededFuture(call));
+  }
+
+  private Future<AttemptResult> onResponse(ProviderAdaptor adaptor, AttemptSpec spec, RelayRequest request,
+                                           ClientLink client, UpstreamCall call, long promptEstimate) {
+    int status = call.status();
+    String contentType = call.headers().get("Content-Type");
+    boolean jsonAnswer = contentType != null && contentType.startsWith("application/json");
+    if (status < 200 || status >= 300 || (spec.stream() && jsonAnswer)) {
+      return call.readAll(MAX_ERROR_BODY).map(body -> AttemptResult.failed(adaptor.classify(status, call.headers(),
+          body))).otherwise(err -> AttemptResult.failed(networkFailure(err)));
+    }
+    if (spec.stream()) {
+      StreamTranslator translator = adaptor.streamTranslator(spec);
+      return new StreamRelay(client, call, translator, adaptor.passThrough(spec), adaptor.framing(spec),
+          t -> streamUsage(spec, t, promptEstimate), io.vertx.core.Vertx.currentContext().owner(),
+          upstream.idleTimeout().toMillis()).run();
+    }
+    if (spec.endpoint() == Endpoint.AUDIO_SPEECH) {
+      return binary(client, call, contentType);
+    }
+    client.onClose(call::cancel);
+    return call.readAll(MAX_BODY).map(raw -> {
+      client.clearOnClose();
+      UpstreamFailure inBody = adaptor.failureInBody(spec, raw);
+      if (inBody != null) {
+        return AttemptResult.failed(inBody);
+      }
+      Buffer body = adaptor.response(spec, raw);
+      HttpServerResponse out = client.response();
+      if (!client.closed()) {
+        out.setStatusCode(status).putHeader("Content-Type", contentType == null ? "application/json" : contentType)
+            .end(body);
+      }
+      Usage usage = adaptor.usage(spec, body);
+      if (!usage.reported()) {
+        long completion = estimator.count(spec.upstreamModel(), ResponseText.of(spec.endpoint(), body, contentType));
+        usage = new Usage(promptEstimate, completion, Usage.Source.ESTIMATED);
+      }
+      return new AttemptResult(client.closed() ? AttemptResult.Kind.CLIENT_ABORTED : AttemptResult.Kind.DELIVERED,
+          status, null, client.closed() ? Usage.NONE : usage);
+    }).otherwise(err -> client.closed()
+        ? new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null, Usage.NONE)
+        : AttemptResult.failed(networkFailure(err)));
+  }
+
+  /** Audio speech: the binary body streams through with backpressure; billing does not depend on it. */
+  private Future<AttemptResult> binary(ClientLink client, UpstreamCall call, String contentType) {
+    Promise<AttemptResult> done = Promise.promise();
+    HttpServerResponse out = client.response();
+    var in = call.response();
+    boolean[] started = {false};
+    client.onClose(() -> {
+      done.tryComplete(new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null,
+          started[0] ? new Usage(0, 0, Usage.Source.ESTIMATED) : Usage.NONE));
+      call.cancel();
+    });
+    in.handler(chunk -> {
+      if (!started[0]) {
+        started[0] = true;
+        out.setStatusCode(200).setChunked(true)
+            .putHeader("Content-Type", contentType == null ? "audio/mpeg" : contentType);
+      }
+      out.write(chunk);
+      if (out.writeQueueFull()) {
+        in.pause();
+        out.drainHandler(v -> in.resume());
+      }
+    });
+    in.endHandler(v -> {
+      call.finish();
+      client.clearOnClose();
+      if (!started[0]) {
+        out.setStatusCode(200).putHeader("Content-Type", contentType == null ? "audio/mpeg" : contentType);
+      }
+      out.end();
+      done.tryComplete(new AttemptResult(AttemptResult.Kind.DELIVERED, 200, null,
+          new Usage(0, 0, Usage.Source.ESTIMATED)));
+    });
+    in.exceptionHandler(err -> {
+      call.finish();
+      client.clearOnClose();
+      if (!started[0]) {
+        done.tryComplete(AttemptResult.failed(networkFailure(err)));
+      } else {
+        out.reset();
+        done.tryComplete(new AttemptResult(AttemptResult.Kind.TRUNCATED, 502, networkFailure(err), Usage.NONE));
+      }
+    });
+    in.resume();
+    return done.future();
+  }
+
+  private Usage streamUsage(AttemptSpec spec, StreamTranslator translator, long promptEstimate) {
+    Usage reported = translator.usage();
+    if (reported.reported()) {
+      return reported;
+    }
+    return new Usage(promptEstimate, estimator.count(spec.upstreamModel(), translator.deliveredText()),
+        Usage.Source.ESTIMATED);
+  }
+
+  static UpstreamFailure networkFailure(Throwable err) {
+    if (err instanceof TimeoutException || (err.getCause() instanceof TimeoutException)) {
+      return local(FailureClass.TIMEOUT, GatewayError.UPSTREAM_TIMEOUT);
+    }
+    String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    return local(FailureClass.TRANSIENT, GatewayError.UPSTREAM_UNREACHABLE, reason);
+  }
+
+  static UpstreamFailure local(FailureClass cls, GatewayError error, Object... args) {
+    JsonObject body = new JsonObject().put("message", error.message(args)).put("type", error.type())
+        .putNull("param").put("code", error.code());
+    return new UpstreamFailure(cls, error.status(), error.code(), body);
+  }
+}

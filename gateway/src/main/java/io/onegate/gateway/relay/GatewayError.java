@@ -1,0 +1,65 @@
+package io.onegate.gateway.relay;
+
+/**
+ * The relay's own errors, one table: HTTP status, OpenAI error {@code type}, {@code code} and message template
+ * ({@link String#format} with the detail arguments). Rendered by {@link ErrorResponses} as
+ * {@code {"error":{"message","type","param","code"}}}.
+ */
+public enum GatewayError {
+  INVALID_JSON(400, "invalid_request_error", "invalid_json", "The request body is not valid JSON: %s"),
+  INVALID_REQUEST(400, "invalid_request_error", "invalid_request", "%s"),
+  MODEL_NOT_PRICED(400, "invalid_request_error", "model_not_priced",
+      "Model %s has no price (set ModelRatio or ModelPrice): it cannot be billed, so it is not served"),
+  MISSING_API_KEY(401, "invalid_request_error", "missing_api_key",
+      "No API key provided: send the header 'Authorization: Bearer sk-...'"),
+  INVALID_API_KEY(401, "invalid_request_error", "invalid_api_key", "Invalid API key"),
+  TOKEN_DISABLED(401, "invalid_request_error", "token_disabled", "This API key is disabled"),
+  TOKEN_EXPIRED(401, "invalid_request_error", "token_expired", "This API key has expired"),
+  TOKEN_QUOTA_EXHAUSTED(429, "insufficient_quota", "token_quota_exhausted",
+      "This API key's quota is used up (key %s)"),
+  INSUFFICIENT_QUOTA(429, "insufficient_quota", "insufficient_user_quota",
+      "Not enough quota for this request: it needs up to %d and the account or key has less"),
+  IP_NOT_ALLOWED(403, "permission_error", "ip_not_allowed", "This API key can only be used from: %s"),
+  USER_DISABLED(403, "permission_error", "user_disabled", "The account that owns this API key is disabled"),
+  MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed", "This API key may not use the model %s"),
+  CHANNEL_PIN_FORBIDDEN(403, "permission_error", "channel_pin_forbidden",
+      "Only keys of administrators may choose a channel (sk-key-channelId)"),
+  PINNED_CHANNEL_UNAVAILABLE(403, "permission_error", "channel_unavailable",
+      "Channel %s does not exist or is disabled"),
+  MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found", "The model '%s' does not exist"),
+  ROUTE_NOT_FOUND(404, "invalid_request_error", "", "Invalid URL (%s %s)"),
+  BODY_TOO_LARGE(413, "invalid_request_error", "request_too_large", "The request body is larger than %d MB"),
+  NOT_IMPLEMENTED(501, "one_api_error", "api_not_implemented", "API not implemented"),
+  NO_CHANNEL(503, "server_error", "no_available_channel", "No available channel for model %s in group %s"),
+  UPSTREAM_UNREACHABLE(502, "upstream_error", "upstream_unreachable", "The upstream could not be reached: %s"),
+  UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout", "The upstream did not answer in time"),
+  INTERNAL(500, "server_error", "internal_error", "Internal error");
+
+  private final int status;
+  private final String type;
+  private final String code;
+  private final String template;
+
+  GatewayError(int status, String type, String code, String template) {
+    this.status = status;
+    this.type = type;
+    this.code = code;
+    this.template = template;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String message(Object... args) {
+    return args.length == 0 ? template : String.format(template, args);
+  }
+}

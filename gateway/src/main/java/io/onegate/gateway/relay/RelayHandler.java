@@ -1,0 +1,51 @@
+package io.onegate.gateway.relay;
+
+import io.onegate.providers.spi.Endpoint;
+import io.onegate.providers.spi.UpstreamFailure;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry of a relayed request: builds the {@link RelayContext} from the current snapshot and runs the chain
+ * {@link AuthFilter} → {@link AdmissionFilter} → {@link RetryFilter} → {@link DispatchFilter}; then writes the
+ * error for a refusal or a final upstream failure (successful answers were already streamed by the dispatcher).
+ * Nothing on this path blocks or touches PostgreSQL.
+ */
+final class RelayHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
+
+  private final RelayServices s;
+  private final RelayChain chain;
+
+  RelayHandler(RelayServices services) {
+    this.s = services;
+    this.chain = RelayChain.of(List.of(new AuthFilter(services), new AdmissionFilter(services),
+        new RetryFilter(services), new DispatchFilter(services)));
+  }
+
+  void handle(RoutingContext ctx, Endpoint endpoint, Buffer body) {
+    String requestId = ctx.get(RelayRoutes.REQUEST_ID);
+    var remote = ctx.request().remoteAddress();
+    RelayContext start = RelayContext.start(requestId, Vertx.currentContext(), s.state().current(),
+        new ClientLink(ctx.response()), endpoint, ctx.request().headers(), remote == null ? null : remote.hostAddress(),
+        body, ctx.pathParam("model"));
+    chain.proceed(start).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("request {} failed inside the gateway: {}", requestId, ar.cause().toString());
+        ErrorResponses.write(ctx.response(), requestId, GatewayError.INTERNAL);
+        return;
+      }
+      RelayResult result = ar.result();
+      if (result.isRefusal()) {
+        ErrorResponses.write(ctx.response(), requestId, result.refusal(), result.refusalArgs());
+      } else if (result.attempt().kind() == AttemptResult.Kind.FAILED) {
+        UpstreamFailure f = result.attempt().failure();
+        ErrorResponses.write(ctx.response(), requestId, f.httpStatus(), f.clientError());
+      }
+    });
+  }
+}

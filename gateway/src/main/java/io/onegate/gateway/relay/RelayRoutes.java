@@ -1,0 +1,210 @@
+package io.onegate.gateway.relay;
+
+import io.onegate.common.balance.LiveBalances;
+import io.onegate.common.config.Config;
+import io.onegate.common.config.Settings;
+import io.onegate.common.domain.ChannelRepository;
+import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.kafka.KafkaSupport;
+import io.onegate.common.kafka.Topics;
+import io.onegate.common.process.ProcessRuntime;
+import io.onegate.gateway.relay.usage.EventEmitter;
+import io.onegate.gateway.state.IpRange;
+import io.onegate.gateway.state.SnapshotLoader;
+import io.onegate.gateway.state.StateStore;
+import io.onegate.providers.registry.ProviderRegistry;
+import io.onegate.providers.spi.Endpoint;
+import io.onegate.providers.transport.CredentialCache;
+import io.onegate.providers.transport.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /v1} relay surface on a sub-router: every response carries {@code X-Oneapi-Request-Id}; bodies are
+ * read raw up to MAX_REQUEST_BODY_MB (413 beyond); unknown routes are 404 and not-implemented OpenAI APIs 501, all
+ * in OpenAI's error shape, never HTML or a stack trace.
+ */
+public final class RelayRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayRoutes.class);
+  static final String REQUEST_ID = "onegate.requestId";
+
+  private RelayRoutes() {
+  }
+
+  /** What {@link #mount} started, to stop on shutdown. */
+  public record Mounted(RelayServices services, StateStore state) {
+    public Future<Void> stop() {
+      services.events().close();
+      return state.stop().eventually(() -> services.upstream().close());
+    }
+  }
+
+  /** Builds the relay of a gateway node from its runtime (state loaded from PostgreSQL) and mounts it. */
+  public static Future<Mounted> mount(Router router, ProcessRuntime runtime) {
+    Config config = runtime.config();
+    Vertx vertx = runtime.vertx();
+    SnapshotLoader loader = new SnapshotLoader(runtime.pg(),
+        new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)));
+    return StateStore.start(vertx, loader, Duration.ofSeconds(config.get(Settings.SYNC_FREQUENCY)))
+        .compose(state -> vertx.executeBlocking(() -> services(runtime, state), false)
+            .map(services -> {
+              mount(router, vertx, services);
+              return new Mounted(services, state);
+            }));
+  }
+
+  /** Blocking parts (encodings, spill file, Hazelcast epoch): call from a worker thread at start-up. */
+  static RelayServices services(ProcessRuntime runtime, StateStore state) throws java.io.IOException {
+    Config config = runtime.config();
+    // One spill file per node (nodes on one host may share DATA_DIR); a restarted node replays its own.
+    Path spillDir = config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
+        .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
+        .resolve("gateway-" + config.get(Settings.PORT));
+    return services(runtime, state, KafkaSupport.producerProps(config, "onegate-gateway-events"), spillDir);
+  }
+
+  /** As above with explicit event-producer settings and spill directory (tests point them elsewhere). */
+  public static RelayServices services(ProcessRuntime runtime, StateStore state,
+                                       java.util.Map<String, Object> producerProps, Path spillDir)
+      throws java.io.IOException {
+    Config config = runtime.config();
+    EventEmitter events = new EventEmitter(producerProps, spillDir, config.get(Settings.USAGE_QUEUE_CAPACITY),
+        Duration.ofSeconds(2));
+    UpstreamClient upstream = new UpstreamClient(runtime.vertx(), new UpstreamClient.Settings(
+        Duration.ofSeconds(config.get(Settings.UPSTREAM_CONNECT_TIMEOUT)),
+        Duration.ofSeconds(config.get(Settings.STREAM_IDLE_TIMEOUT)),
+        Duration.ofSeconds(config.get(Settings.RELAY_TIMEOUT)),
+        config.get(Settings.UPSTREAM_MAX_CONNECTIONS)));
+    Clock clock = Clock.systemUTC();
+    return new RelayServices(state, ProviderRegistry.defaults(), upstream,
+        new CredentialCache(upstream, clock, Duration.ofMinutes(5)), new TokenEstimator(),
+        new LiveBalances(runtime.hazelcast()), events, Topics.of(config),
+        new ClientIp(IpRange.parseList(config.get(Settings.TRUSTED_PROXIES))), clock, new Random(),
+        config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L);
+  }
+
+  /** Mounts {@code /v1/*} on {@code router} with the given services. */
+  public static void mount(Router router, Vertx vertx, RelayServices services) {
+    RequestIds ids = new RequestIds(services.clock(), services.random());
+    RelayHandler relay = new RelayHandler(services);
+    ModelsHandler models = new ModelsHandler(services);
+    Router v1 = Router.router(vertx);
+    v1.route().handler(ctx -> {
+      String id = ids.next();
+      ctx.put(REQUEST_ID, id);
+      ctx.response().putHeader(RequestIds.HEADER, id);
+      ctx.next();
+    });
+    v1.route().handler(CorsHandler.create()
+        .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
+        .allowedHeader("*"));
+    post(v1, "/chat/completions", Endpoint.CHAT_COMPLETIONS, relay, services);
+    post(v1, "/completions", Endpoint.COMPLETIONS, relay, services);
+    post(v1, "/embeddings", Endpoint.EMBEDDINGS, relay, services);
+    post(v1, "/engines/:model/embeddings", Endpoint.EMBEDDINGS, relay, services);
+    post(v1, "/moderations", Endpoint.MODERATIONS, relay, services);
+    post(v1, "/images/generations", Endpoint.IMAGES_GENERATIONS, relay, services);
+    post(v1, "/audio/transcriptions", Endpoint.AUDIO_TRANSCRIPTIONS, relay, services);
+    post(v1, "/audio/translations", Endpoint.AUDIO_TRANSLATIONS, relay, services);
+    post(v1, "/audio/speech", Endpoint.AUDIO_SPEECH, relay, services);
+    post(v1, "/rerank", Endpoint.RERANK, relay, services);
+    v1.get("/models").handler(models::list);
+    v1.get("/models/:model").handler(models::one);
+    v1.delete("/models/:model").handler(RelayRoutes::notImplemented);
+    for (String prefix : new String[] {"/files", "/fine_tuning", "/fine-tunes", "/assistants", "/threads",
+        "/batches", "/vector_stores"}) {
+      v1.route(prefix).handler(RelayRoutes::notImplemented);
+      v1.route(prefix + "/*").handler(RelayRoutes::notImplemented);
+    }
+    v1.post("/images/edits").handler(RelayRoutes::notImplemented);
+    v1.post("/images/variations").handler(RelayRoutes::notImplemented);
+    v1.route().handler(ctx -> ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.ROUTE_NOT_FOUND,
+        ctx.request().method().name(), ctx.request().path()));
+    v1.route().failureHandler(ctx -> {
+      if (ctx.failure() != null) {
+        LOG.error("request {} failed: {}", (Object) ctx.get(REQUEST_ID), ctx.failure().toString());
+      }
+      GatewayError error = ctx.statusCode() == 413 ? GatewayError.BODY_TOO_LARGE
+          : ctx.statusCode() == 404 ? GatewayError.ROUTE_NOT_FOUND : GatewayError.INTERNAL;
+      String id = ctx.get(REQUEST_ID) == null ? ids.next() : ctx.get(REQUEST_ID);
+      if (!ctx.response().headWritten()) {
+        ctx.response().putHeader(RequestIds.HEADER, id);
+      }
+      if (error == GatewayError.BODY_TOO_LARGE) {
+        ErrorResponses.write(ctx.response(), id, error, services.maxBodyBytes() / (1024 * 1024));
+      } else if (error == GatewayError.ROUTE_NOT_FOUND) {
+        ErrorResponses.write(ctx.response(), id, error, ctx.request().method().name(), ctx.request().path());
+      } else {
+        ErrorResponses.write(ctx.response(), id, error);
+      }
+      if (!ctx.response().ended()) {
+        ctx.request().connection().close();
+      }
+    });
+    router.route("/v1/*").subRouter(v1);
+  }
+
+  private static void post(Router v1, String path, Endpoint endpoint, RelayHandler relay, RelayServices s) {
+    v1.route(HttpMethod.POST, path).handler(ctx -> readBody(ctx, s.maxBodyBytes(),
+        body -> relay.handle(ctx, endpoint, body)));
+  }
+
+  /** Reads the raw body up to {@code limit} bytes; beyond it answers 413 and closes the connection. */
+  private static void readBody(RoutingContext ctx, long limit, java.util.function.Consumer<Buffer> then) {
+    HttpServerRequest req = ctx.request();
+    String length = req.getHeader("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.trim()) > limit) {
+          tooLarge(ctx, limit);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.INVALID_REQUEST,
+            "invalid Content-Length");
+        return;
+      }
+    }
+    Buffer body = Buffer.buffer(length == null ? 1024 : (int) Math.min(Long.parseLong(length.trim()), limit));
+    boolean[] refused = {false};
+    req.handler(chunk -> {
+      if (refused[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > limit) {
+        refused[0] = true;
+        tooLarge(ctx, limit);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    req.exceptionHandler(err -> refused[0] = true);
+    req.endHandler(v -> {
+      if (!refused[0]) {
+        then.accept(body);
+      }
+    });
+    req.resume();
+  }
+
+  private static void tooLarge(RoutingContext ctx, long limit) {
+    ctx.response().putHeader("Connection", "close");
+    ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.BODY_TOO_LARGE, limit / (1024 * 1024));
+  }
+
+  private static void notImplemented(RoutingContext ctx) {
+    ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.NOT_IMPLEMENTED);
+  }
+}

@@ -1,0 +1,76 @@
+package io.onegate.gateway.state;
+
+import io.onegate.common.domain.Channel;
+import io.onegate.common.domain.ChannelRepository;
+import io.onegate.common.options.Options;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads snapshot entities from PostgreSQL (start-up, change notices, the backstop reload; never per request). */
+public final class SnapshotLoader {
+  private static final String TOKEN_COLUMNS = "id, user_id, key, status, name, expired_time, remain_quota, "
+      + "unlimited_quota, models, subnet";
+  private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\"";
+
+  private final Pool pg;
+  private final ChannelRepository channels;
+
+  public SnapshotLoader(Pool pg, ChannelRepository channels) {
+    this.pg = pg;
+    this.channels = channels;
+  }
+
+  public Future<Snapshot> loadAll() {
+    Future<List<TokenRecord>> tokens = pg.query("SELECT " + TOKEN_COLUMNS + " FROM tokens").execute()
+        .map(rows -> map(rows, SnapshotLoader::token));
+    Future<List<UserRecord>> users = pg.query("SELECT " + USER_COLUMNS + " FROM users").execute()
+        .map(rows -> map(rows, SnapshotLoader::user));
+    Future<List<Channel>> all = channels.loadAll();
+    Future<Options> options = Options.load(pg);
+    return Future.all(tokens, users, all, options)
+        .map(v -> Snapshot.of(tokens.result(), users.result(), all.result(), options.result()));
+  }
+
+  public Future<Optional<TokenRecord>> token(int id) {
+    return pg.preparedQuery("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> map(rows, SnapshotLoader::token).stream().findFirst());
+  }
+
+  public Future<Optional<UserRecord>> user(int id) {
+    return pg.preparedQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> map(rows, SnapshotLoader::user).stream().findFirst());
+  }
+
+  public Future<Optional<Channel>> channel(int id) {
+    return channels.load(id);
+  }
+
+  public Future<Options> options() {
+    return Options.load(pg);
+  }
+
+  private static <T> List<T> map(Iterable<Row> rows, java.util.function.Function<Row, T> f) {
+    List<T> out = new ArrayList<>();
+    rows.forEach(r -> out.add(f.apply(r)));
+    return out;
+  }
+
+  static TokenRecord token(Row r) {
+    String subnet = r.getString("subnet") == null ? "" : r.getString("subnet").trim();
+    return new TokenRecord(r.getInteger("id"), r.getInteger("user_id"), r.getString("key").trim(),
+        r.getInteger("status"), r.getString("name"), r.getLong("expired_time"), r.getLong("remain_quota"),
+        r.getBoolean("unlimited_quota"), new HashSet<>(ChannelRepository.splitList(r.getString("models"))),
+        IpRange.parseList(subnet), subnet);
+  }
+
+  static UserRecord user(Row r) {
+    return new UserRecord(r.getInteger("id"), r.getString("username"), r.getInteger("role"), r.getInteger("status"),
+        r.getLong("quota"), r.getString("group"));
+  }
+}

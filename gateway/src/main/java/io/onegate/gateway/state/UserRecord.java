@@ -1,0 +1,15 @@
+package io.onegate.gateway.state;
+
+/** A user as the relay needs it: group, status, role and the settled quota (seed of the live balance). */
+public record UserRecord(int id, String username, int role, int status, long quota, String group) {
+  public static final int ROLE_ADMIN = 10;
+  public static final int STATUS_ENABLED = 1;
+
+  public boolean enabled() {
+    return status == STATUS_ENABLED;
+  }
+
+  public boolean admin() {
+    return role >= ROLE_ADMIN;
+  }
+}

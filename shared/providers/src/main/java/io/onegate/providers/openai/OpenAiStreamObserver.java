@@ -1,0 +1,87 @@
+package io.onegate.providers.openai;
+
+import io.onegate.providers.spi.StreamTranslator;
+import io.onegate.providers.spi.Usage;
+import io.onegate.providers.sse.SseEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Observes an OpenAI-format stream that is passed through byte for byte: it re-emits nothing and only records
+ * the upstream's usage chunk (when present) and the delivered text (content, tool-call arguments, completion
+ * text) for the fallback estimate. Per attempt, single event loop; malformed chunks are skipped.
+ */
+public final class OpenAiStreamObserver implements StreamTranslator {
+  private final StringBuilder text = new StringBuilder();
+  private Usage usage = Usage.NONE;
+
+  @Override
+  public List<Buffer> onFrame(SseEvent frame) {
+    String data = frame.data();
+    if (data.isEmpty() || data.charAt(0) != '{') {
+      return List.of();
+    }
+    JsonObject chunk;
+    try {
+      chunk = new JsonObject(data);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    Usage reported = OpenAiAdaptor.usageOf(chunk);
+    if (reported.reported()) {
+      usage = reported;
+    }
+    if (chunk.getValue("choices") instanceof JsonArray choices) {
+      for (Object c : choices) {
+        if (c instanceof JsonObject choice) {
+          collect(choice);
+        }
+      }
+    }
+    return List.of();
+  }
+
+  private void collect(JsonObject choice) {
+    if (choice.getValue("text") instanceof String s) {
+      text.append(s);
+    }
+    if (!(choice.getValue("delta") instanceof JsonObject delta)) {
+      return;
+    }
+    if (delta.getValue("content") instanceof String s) {
+      text.append(s);
+    }
+    if (delta.getValue("reasoning_content") instanceof String s) {
+      text.append(s);
+    }
+    if (delta.getValue("tool_calls") instanceof JsonArray calls) {
+      for (Object o : calls) {
+        if (o instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
+          if (fn.getValue("name") instanceof String name) {
+            text.append(name);
+          }
+          if (fn.getValue("arguments") instanceof String args) {
+            text.append(args);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<Buffer> onEnd() {
+    return List.of();
+  }
+
+  @Override
+  public Usage usage() {
+    return usage;
+  }
+
+  @Override
+  public CharSequence deliveredText() {
+    return text;
+  }
+}
