@@ -17,6 +17,7 @@ class Http1Connection {
     this.socket = null;
     this.pending = null;
     this.buf = Buffer.alloc(0);
+    this.timeoutMs = target.timeoutMs || 10_000;
   }
 
   connect() {
@@ -37,6 +38,12 @@ class Http1Connection {
       this.buf = Buffer.alloc(0);
       this.pending = { resolve, reject, start: process.hrtime.bigint(), status: 0, headerEnd: -1, length: -1, chunked: false, close: false };
       this.socket.write(this.request);
+      // A request that hangs longer than the timeout fails and drops the connection (the next send reconnects).
+      const p = this.pending;
+      p.timer = setTimeout(() => {
+        if (this.pending === p) { this.pending = null; this.close(); reject(new Error(`timeout after ${this.timeoutMs} ms`)); }
+      }, this.timeoutMs);
+      p.timer.unref();
     });
   }
 
@@ -64,6 +71,7 @@ class Http1Connection {
     }
     if (done) {
       const ns = process.hrtime.bigint() - p.start;
+      clearTimeout(p.timer);
       this.pending = null;
       this.buf = Buffer.alloc(0);
       if (p.close && this.socket) { this.socket.destroy(); this.socket = null; }
