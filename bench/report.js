@@ -32,7 +32,7 @@ for (const [t] of COLS) {
 }
 
 const rows = [];
-const row = (label, fn) => rows.push(`| ${label} | ${COLS.map(([t]) => (active.has(t) ? fn(t) : (t === 'onegate' ? `*${absent(t)}*` : '—'))).join(' | ')} |`);
+const row = (label, fn) => rows.push(`| ${label} | ${COLS.map(([t]) => (active.has(t) ? fn(t) : (t === 'onegate' ? '*n/a*' : '—'))).join(' | ')} |`);
 const d = seq.direct;
 row('**S1 sequential, c=1** — p50 latency (ms)', (t) => f(seq[t]?.p50, 3));
 row('p99 latency (ms)', (t) => f(seq[t]?.p99, 3));
@@ -51,7 +51,8 @@ const s = (t) => streams[t];
 row(`**S3 concurrent streams** — streams 200 / first event / [DONE] (of ${s('direct')?.streams ?? s('portkey')?.streams ?? '?'})`,
   (t) => (s(t) ? `${s(t).http200} / ${s(t).firstEvent} / ${s(t).done}${s(t).firstError ? ` (${s(t).firstError})` : ''}` : '—'));
 row('time until all streams had their first event (ms)', (t) => (s(t) ? f(s(t).openMs, 0) : '—'));
-row('gateway RSS idle → all open → max (MB)', (t) => {
+row('peak of streams open at once', (t) => (s(t) ? String(s(t).peakOpen) : '—'));
+row('gateway RSS idle → at peak → max (MB)', (t) => {
   if (!s(t)) return '—';
   const r = t === 'direct' ? s(t).rss.fake : s(t).rss.gateway;
   if (!r) return '—';
@@ -67,6 +68,7 @@ out.push(`Machine: ${meta.cpu}, ${meta.cores} cores, ${meta.mem}, Linux ${meta.k
 out.push('');
 out.push(`Load average (1/5/15 min): start ${meta.load_start}; after S1 ${meta.load_after_s1 || '—'}; after S2 ${meta.load_after_s2 || '—'}; end ${meta.load_end || '—'}.`);
 out.push('');
+if (!active.has('onegate')) out.push(`OneGate column: **${absent('onegate')}**.`, '');
 out.push(`| Scenario / metric | ${COLS.map((c) => c[1]).join(' | ')} |`);
 out.push(`| --- | ${COLS.map(() => '---').join(' | ')} |`);
 out.push(...rows);

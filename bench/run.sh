@@ -30,7 +30,7 @@ fi
 : "${TARGETS:=direct portkey onegate}"
 : "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=1000}" "${SEQ_WARMUP:=1000}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
-: "${STREAMS:=1000}" "${SLOW_CHUNKS:=15}" "${SLOW_INTERVAL_MS:=1000}"
+: "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
 : "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=900}"
 : "${FAKE_PORT:=19010}" "${SLOW_PORT:=19011}" "${PORTKEY_PORT:=18787}"
 : "${ONEGATE_PORT:=13000}" "${ONEGATE_PG_PORT:=15433}" "${ONEGATE_KAFKA_PORT:=19092}" "${ONEGATE_HZ_PORT:=15701}"
@@ -176,8 +176,8 @@ PORT=$FAKE_PORT SLOW_PORT=$SLOW_PORT DELAY_MS=0 SLOW_CHUNKS=$SLOW_CHUNKS SLOW_IN
   node "$BENCH_DIR/fake-upstream/fake-openai.js" >"$LOGS/fake.log" 2>&1 &
 FAKE_PID=$!
 PIDS+=("$FAKE_PID")
-sleep 0.3
-curl -sf -m 2 -o /dev/null -X POST -d '{}' "http://127.0.0.1:$FAKE_PORT/v1/chat/completions" || die "fake upstream did not start"
+wait_http "http://127.0.0.1:$FAKE_PORT/stats" 20 && wait_http "http://127.0.0.1:$SLOW_PORT/stats" 5 \
+  || die "fake upstream did not start, see $LOGS/fake.log"
 
 PORTKEY_PID=""
 if has_target portkey; then

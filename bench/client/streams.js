@@ -5,8 +5,8 @@
 //
 // target.json: {"host","port","path","headers":{…},"body":"…"} with "stream":true in the body, pointed (directly or
 // through a gateway) at a fake upstream that emits slowly, so every stream stays open for many seconds.
-// Reports per pid: VmRSS before (idle), when all streams have received their first event ("open"), and the
-// maximum seen; and for the streams: how many got HTTP 200, a first event, and [DONE], and how long opening took.
+// Reports per pid: VmRSS before (idle), at the peak of concurrently open streams ("open": first event received,
+// [DONE] not yet; peakOpen says how many), and the maximum seen; and for the streams: how many got HTTP 200, a first event, and [DONE], and how long opening took.
 'use strict';
 const fs = require('fs');
 const net = require('net');
@@ -41,7 +41,9 @@ async function main() {
   head += `Content-Length: ${body.length}\r\n\r\n`;
   const request = Buffer.concat([Buffer.from(head, 'latin1'), body]);
 
-  const stats = { streams: n, http200: 0, firstEvent: 0, done: 0, errors: 0, firstError: null, openMs: NaN, allDoneMs: NaN };
+  const stats = { streams: n, http200: 0, firstEvent: 0, done: 0, errors: 0, firstError: null, openMs: NaN, allDoneMs: NaN,
+    peakOpen: 0 };
+  let openNow = 0;   // streams that have had their first event and have not ended
   const start = Date.now();
   const sockets = [];
   let finish;
@@ -68,19 +70,26 @@ async function main() {
       if (!st.first && text.indexOf('data:') >= 0) {
         st.first = true;
         stats.firstEvent++;
-        if (stats.firstEvent === n) { stats.openMs = Date.now() - start; sample(); for (const p of pids) rss[p.name].openKb = rssKb(p.pid); }
+        openNow++;
+        if (openNow > stats.peakOpen) {
+          stats.peakOpen = openNow;
+          if (openNow === n || openNow % 50 === 0) { sample(); for (const p of pids) rss[p.name].openKb = rssKb(p.pid); }
+        }
+        if (stats.firstEvent === n) stats.openMs = Date.now() - start;
       }
       if (!st.done && text.indexOf('[DONE]') >= 0) {
         st.done = true;
         stats.done++;
+        openNow--;
         s.destroy();
         settle();
         return;
       }
       st.tail = text.length > 16 ? text.substring(text.length - 16) : text;
     });
-    s.on('error', (e) => { if (!st.done && !st.failed) { st.failed = true; fail(e.message); } });
-    s.on('close', () => { if (!st.done && !st.failed) { st.failed = true; fail('closed before [DONE]'); } });
+    const lost = (msg) => { if (!st.done && !st.failed) { st.failed = true; if (st.first) openNow--; fail(msg); } };
+    s.on('error', (e) => lost(e.message));
+    s.on('close', () => lost('closed before [DONE]'));
   };
 
   // Open in batches of 50 per millisecond tick so that listen backlogs are not overrun.
