@@ -77,7 +77,9 @@ out.push('Settings:');
 out.push(`- S1: ${meta.seq} (pinned=1: gateway on CPU 1, fake upstream and client on CPU 0).`);
 out.push(`- S2: ${meta.tp} (closed loop, wrk; runs interleaved across targets; pinned=0: whole box shared by everything).`);
 out.push(`- S3: ${meta.streams}; RSS = VmRSS of the gateway process from /proc/<pid>/status.`);
-out.push(`- OneGate: standalone launcher (gateway, billing worker, health worker and the embedded Kafka broker in one JVM; PostgreSQL is a child process and not counted); auth, quota and usage events on; status: ${meta.onegate_status}; JAVA_OPTS: \`${meta.java_opts || '(none)'}\`.`);
+out.push(meta.onegate_mode === 'split'
+  ? `- OneGate (ONEGATE_MODE=split): traffic to a separate gateway node (gateway jar) joined to the standalone, which runs PostgreSQL, Kafka and the billing and health workers; RSS and CPU are the gateway node's alone; auth, quota and usage events on; status: ${meta.onegate_status}; JAVA_OPTS: \`${meta.java_opts || '(none)'}\`.`
+  : `- OneGate (ONEGATE_MODE=standalone): standalone launcher — gateway, billing worker, health worker and the embedded Kafka broker in one JVM (PostgreSQL is a child process, not counted), so RSS and CPU include all of them; auth, quota and usage events on; status: ${meta.onegate_status}; JAVA_OPTS: \`${meta.java_opts || '(none)'}\`.`);
 if (active.has('onegate') && seq.onegate && d) {
   const addP50 = seq.onegate.p50 - d.p50;
   const addP99 = seq.onegate.p99 - d.p99;

@@ -17,8 +17,15 @@
 #   TP_DURATION, TP_RUNS, STREAMS, SLOW_CHUNKS, SLOW_INTERVAL_MS, PIN_SEQ (1: pin S1 gateway to CPU 1, fake and
 #   client to CPU 0), PIN_TP (same for S2; default 0 = whole box), ONEGATE_JAVA_OPTS, SKIP_BUILD, KEEP_DATA,
 #   RUN_TIMEOUT (seconds, whole run), ports FAKE_PORT SLOW_PORT PORTKEY_PORT ONEGATE_PORT ONEGATE_PG_PORT
-#   ONEGATE_KAFKA_PORT ONEGATE_HZ_PORT.
+#   ONEGATE_KAFKA_PORT ONEGATE_HZ_PORT ONEGATE_GW_PORT.
+#   ONEGATE_MODE=standalone (default): traffic goes to the standalone launcher's gateway and RSS/CPU are those of
+#     the standalone JVM (gateway + billing worker + health worker + embedded Kafka broker).
+#   ONEGATE_MODE=split: the standalone still runs PostgreSQL, Kafka and the workers, and a separate gateway node
+#     (gateway/target/onegate-gateway.jar, NODE_TYPE=slave) joins it; traffic, RSS and CPU are that node's alone.
 set -Eeuo pipefail
+# The whole script is one brace group, so bash parses it completely before running it: editing this file while a
+# run is in progress cannot change what that run executes.
+{
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
@@ -28,13 +35,13 @@ if [[ "${QUICK:-0}" == 1 ]]; then
   : "${TP_WARMUP:=3}" "${TP_DURATION:=8}" "${TP_RUNS:=1}" "${STREAMS:=1000}" "${SLOW_CHUNKS:=8}"
 fi
 : "${TARGETS:=direct portkey onegate}"
-: "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=1000}" "${SEQ_WARMUP:=1000}"
+: "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=500}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
 : "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
 : "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=900}"
 : "${FAKE_PORT:=19010}" "${SLOW_PORT:=19011}" "${PORTKEY_PORT:=18787}"
 : "${ONEGATE_PORT:=13000}" "${ONEGATE_PG_PORT:=15433}" "${ONEGATE_KAFKA_PORT:=19092}" "${ONEGATE_HZ_PORT:=15701}"
-: "${ONEGATE_JAVA_OPTS:=}"
+: "${ONEGATE_JAVA_OPTS:=}" "${ONEGATE_MODE:=standalone}" "${ONEGATE_GW_PORT:=13010}"
 : "${ONEGATE_TOKEN:=benchtokenbenchtokenbenchtokenbenchtokenbenchtok}"   # 48 chars, seeded by onegate/seed.sql
 PORTKEY_VERSION=1.15.2
 MODEL=gpt-3.5-turbo            # channel 9001 -> fast fake listener
@@ -57,6 +64,9 @@ has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
 # Processes we start, stopped by PID on exit (never by name).
 PIDS=()
 ONEGATE_PID=""
+ONEGATE_GW_PID=""
+ONEGATE_TARGET_PORT=""
+ONEGATE_TARGET_PID=""
 ONEGATE_DATA=""
 stop_pid() {   # pid, grace seconds
   local pid=$1 grace=${2:-10} i
@@ -66,6 +76,8 @@ stop_pid() {   # pid, grace seconds
   kill -KILL "$pid" 2>/dev/null || true
 }
 stop_onegate() {
+  [[ -n "$ONEGATE_GW_PID" ]] && stop_pid "$ONEGATE_GW_PID" 20
+  ONEGATE_GW_PID=""
   [[ -n "$ONEGATE_PID" ]] || return 0
   stop_pid "$ONEGATE_PID" 30
   ONEGATE_PID=""
@@ -129,7 +141,8 @@ fi
 for p in "$FAKE_PORT" "$SLOW_PORT"; do port_free "$p" || die "port $p is in use"; done
 has_target portkey && { port_free "$PORTKEY_PORT" || die "port $PORTKEY_PORT is in use"; }
 if has_target onegate; then
-  for p in "$ONEGATE_PORT" "$ONEGATE_PG_PORT" "$ONEGATE_KAFKA_PORT" "$ONEGATE_HZ_PORT"; do
+  [[ "$ONEGATE_MODE" == standalone || "$ONEGATE_MODE" == split ]] || die "ONEGATE_MODE must be standalone or split"
+  for p in "$ONEGATE_PORT" "$ONEGATE_PG_PORT" "$ONEGATE_KAFKA_PORT" "$ONEGATE_HZ_PORT" "$ONEGATE_GW_PORT"; do
     port_free "$p" || die "port $p is in use (set ONEGATE_*_PORT)"
   done
 fi
@@ -220,9 +233,26 @@ if has_target onegate; then
   log "restarting OneGate so that it loads the seeded rows"
   stop_onegate
   start_onegate
-  code=$(probe "http://127.0.0.1:$ONEGATE_PORT/v1/chat/completions" "$BODY" "Authorization: Bearer sk-$ONEGATE_TOKEN")
+  ONEGATE_TARGET_PORT=$ONEGATE_PORT
+  ONEGATE_TARGET_PID=$ONEGATE_PID
+  if [[ "$ONEGATE_MODE" == split ]]; then
+    log "starting a separate gateway node on :$ONEGATE_GW_PORT joined to the standalone (ONEGATE_MODE=split)"
+    # shellcheck disable=SC2086
+    env PORT="$ONEGATE_GW_PORT" NODE_TYPE=slave \
+      SQL_DSN="postgres://postgres:postgres@127.0.0.1:$ONEGATE_PG_PORT/onegate" \
+      KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$ONEGATE_KAFKA_PORT" KAFKA_TOPIC_PREFIX="bench." \
+      HAZELCAST_PORT="$(( ONEGATE_HZ_PORT + 20 ))" HAZELCAST_MEMBERS="127.0.0.1:$ONEGATE_HZ_PORT" \
+      HAZELCAST_CLUSTER_NAME="onegate-bench-$STAMP" SESSION_SECRET="$(cat "$ONEGATE_DATA/session.secret")" \
+      LOG_LEVEL=warn java $ONEGATE_JAVA_OPTS -jar "$ROOT_DIR/gateway/target/onegate-gateway.jar" \
+      >>"$LOGS/onegate-gateway.log" 2>&1 &
+    ONEGATE_GW_PID=$!
+    wait_http "http://127.0.0.1:$ONEGATE_GW_PORT/readyz" 120 || die "gateway node not ready, see $LOGS/onegate-gateway.log"
+    ONEGATE_TARGET_PORT=$ONEGATE_GW_PORT
+    ONEGATE_TARGET_PID=$ONEGATE_GW_PID
+  fi
+  code=$(probe "http://127.0.0.1:$ONEGATE_TARGET_PORT/v1/chat/completions" "$BODY" "Authorization: Bearer sk-$ONEGATE_TOKEN")
   scode=$(curl -s -m 30 -o "$RAW/probe-stream.out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-    -H "Authorization: Bearer sk-$ONEGATE_TOKEN" -d "$FAST_STREAM_BODY" "http://127.0.0.1:$ONEGATE_PORT/v1/chat/completions" || echo 000)
+    -H "Authorization: Bearer sk-$ONEGATE_TOKEN" -d "$FAST_STREAM_BODY" "http://127.0.0.1:$ONEGATE_TARGET_PORT/v1/chat/completions" || echo 000)
   if [[ "$code" == 200 ]] && grep -q '"usage"' "$RAW/probe.out" && [[ "$scode" == 200 ]] && grep -q '\[DONE\]' "$RAW/probe-stream.out"; then
     ONEGATE_STATUS="ok"
   else
@@ -234,10 +264,11 @@ if has_target onegate; then
   fi
 fi
 echo "onegate_status=$ONEGATE_STATUS" >> "$RAW/meta.env"
+echo "onegate_mode=$ONEGATE_MODE" >> "$RAW/meta.env"
 
 # Per-target request shapes, as JSON for the Node clients and as a header list for wrk.
-target_port() { case $1 in direct) echo "${2:-$FAKE_PORT}";; portkey) echo "$PORTKEY_PORT";; onegate) echo "$ONEGATE_PORT";; esac; }
-target_pid() { case $1 in direct) echo "";; portkey) echo "$PORTKEY_PID";; onegate) echo "$ONEGATE_PID";; esac; }
+target_port() { case $1 in direct) echo "${2:-$FAKE_PORT}";; portkey) echo "$PORTKEY_PORT";; onegate) echo "$ONEGATE_TARGET_PORT";; esac; }
+target_pid() { case $1 in direct) echo "";; portkey) echo "$PORTKEY_PID";; onegate) echo "$ONEGATE_TARGET_PID";; esac; }
 target_headers() {   # name, upstream port -> "|"-separated headers
   case $1 in
     direct) echo "Authorization: Bearer sk-fake-upstream";;
@@ -341,3 +372,5 @@ echo "load_end=$(loadavg)" >> "$RAW/meta.env"
 node "$BENCH_DIR/report.js" "$RAW" > "$REPORT"
 cat "$REPORT"
 log "done in $(( $(date +%s) - T0 )) s: $REPORT (raw data in $RAW)"
+exit 0
+}
