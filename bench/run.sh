@@ -13,7 +13,7 @@
 #      runs interleaved across targets, median run reported
 #   S3 STREAMS concurrent streaming requests held open (fake emits SLOW_CHUNKS chunks every SLOW_INTERVAL_MS),
 #      VmRSS of the gateway process sampled from /proc/<pid>/status
-# Knobs (environment): TARGETS, SEQ_ROUNDS, SEQ_PER_ROUND, SEQ_WARMUP, TP_CONNECTIONS, TP_THREADS, TP_WARMUP,
+# Knobs (environment): TARGETS, SCENARIOS (default "s1 s2 s3"), SEQ_ROUNDS, SEQ_PER_ROUND, SEQ_WARMUP, TP_CONNECTIONS, TP_THREADS, TP_WARMUP,
 #   TP_DURATION, TP_RUNS, STREAMS, SLOW_CHUNKS, SLOW_INTERVAL_MS, PIN_SEQ (1: pin S1 gateway to CPU 1, fake and
 #   client to CPU 0), PIN_TP (same for S2; default 0 = whole box), ONEGATE_JAVA_OPTS, SKIP_BUILD, KEEP_DATA,
 #   RUN_TIMEOUT (seconds, whole run), ports FAKE_PORT SLOW_PORT PORTKEY_PORT ONEGATE_PORT ONEGATE_PG_PORT
@@ -34,11 +34,11 @@ if [[ "${QUICK:-0}" == 1 ]]; then
   : "${SEQ_ROUNDS:=4}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=500}"
   : "${TP_WARMUP:=3}" "${TP_DURATION:=8}" "${TP_RUNS:=1}" "${STREAMS:=1000}" "${SLOW_CHUNKS:=8}"
 fi
-: "${TARGETS:=direct portkey onegate}"
+: "${TARGETS:=direct portkey onegate}" "${SCENARIOS:=s1 s2 s3}"
 : "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=500}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
 : "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
-: "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=900}"
+: "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"
 : "${FAKE_PORT:=19010}" "${SLOW_PORT:=19011}" "${PORTKEY_PORT:=18787}"
 : "${ONEGATE_PORT:=13000}" "${ONEGATE_PG_PORT:=15433}" "${ONEGATE_KAFKA_PORT:=19092}" "${ONEGATE_HZ_PORT:=15701}"
 : "${ONEGATE_JAVA_OPTS:=}" "${ONEGATE_MODE:=standalone}" "${ONEGATE_GW_PORT:=13010}"
@@ -59,6 +59,7 @@ T0=$(date +%s)
 log() { printf '[bench %4ds] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 has_target() { [[ " $TARGETS " == *" $1 "* ]]; }
+has_scenario() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------------------------------------------------------
 # Processes we start, stopped by PID on exit (never by name).
@@ -299,6 +300,7 @@ for t in "${ACTIVE[@]}"; do [[ -n "$(target_pid "$t")" ]] && GATEWAY_PIDS+=("$(t
 
 # ---------------------------------------------------------------------------------------------------------------
 # S1: sequential latency.
+if has_scenario s1; then
 log "S1 sequential latency: ${ACTIVE[*]} ($SEQ_ROUNDS rounds x $SEQ_PER_ROUND, interleaved; load $(loadavg))"
 {
   echo -n "["
@@ -315,6 +317,7 @@ $CLIENT_CPU node "$BENCH_DIR/client/seqlat.js" "$RAW/seq-targets.json" --rounds 
   || die "sequential client failed, see $LOGS/seq.log"
 pin 0-$(( $(nproc) - 1 )) "$FAKE_PID" "${GATEWAY_PIDS[@]}"
 echo "load_after_s1=$(loadavg)" >> "$RAW/meta.env"
+fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # S2: throughput, closed loop.
@@ -338,6 +341,7 @@ run_wrk() {   # target, seconds, out-file
     process.stdout.write(JSON.stringify(o));
   ' "$json" "$(( after - before ))" "$(getconf CLK_TCK)" "$secs" "$rss" > "$out"
 }
+if has_scenario s2; then
 WRK_CPU=""
 if [[ "$PIN_TP" == 1 && "$(nproc)" -ge 2 ]]; then
   pin 0 "$FAKE_PID"; pin 1 "${GATEWAY_PIDS[@]}"; WRK_CPU="taskset -c 0"
@@ -352,10 +356,11 @@ for ((r = 1; r <= TP_RUNS; r++)); do
 done
 pin 0-$(( $(nproc) - 1 )) "$FAKE_PID" "${GATEWAY_PIDS[@]}"
 echo "load_after_s2=$(loadavg)" >> "$RAW/meta.env"
+fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # S3: memory with many concurrent streams.
-for t in "${ACTIVE[@]}"; do
+has_scenario s3 && for t in "${ACTIVE[@]}"; do
   log "S3 $STREAMS concurrent streams through $t (load $(loadavg))"
   target_json "$t" "$SLOW_PORT" "$STREAM_BODY" > "$RAW/streams-target-$t.json"
   pid=$(target_pid "$t")
