@@ -39,6 +39,7 @@ row('p99 latency (ms)', (t) => f(seq[t]?.p99, 3));
 row('added p50 vs direct (ms)', (t) => (t === 'direct' ? '—' : signed(seq[t] && d ? seq[t].p50 - d.p50 : NaN, 3)));
 row('added p99 vs direct (ms)', (t) => (t === 'direct' ? '—' : signed(seq[t] && d ? seq[t].p99 - d.p99 : NaN, 3)));
 row('median of round medians (ms)', (t) => f(seq[t]?.medianOfRoundMedians, 3));
+row('rounds completed', (t) => (seq[t] ? String(seq._rounds ?? '—') : '—'));
 row('requests measured / errors', (t) => (seq[t] ? `${seq[t].count} / ${seq[t].errors}` : '—'));
 const tpErrors = (x) => x.errors_connect + x.errors_read + x.errors_write + x.errors_status + x.errors_timeout;
 row(`**S2 throughput, c=${(meta.tp || '').match(/c=(\d+)/)?.[1] || '?'}** — req/s (median run)`, (t) => (tp[t] ? `**${f(tp[t].median.rps, 0)}**` : '—'));

@@ -13,11 +13,11 @@
 #      runs interleaved across targets, median run reported
 #   S3 STREAMS concurrent streaming requests held open (fake emits SLOW_CHUNKS chunks every SLOW_INTERVAL_MS),
 #      VmRSS of the gateway process sampled from /proc/<pid>/status
-# Knobs (environment): TARGETS, SCENARIOS (default "s1 s2 s3"), SEQ_ROUNDS, SEQ_PER_ROUND, SEQ_WARMUP, TP_CONNECTIONS, TP_THREADS, TP_WARMUP,
-#   TP_DURATION, TP_RUNS, STREAMS, SLOW_CHUNKS, SLOW_INTERVAL_MS, PIN_SEQ (1: pin S1 gateway to CPU 1, fake and
-#   client to CPU 0), PIN_TP (same for S2; default 0 = whole box), ONEGATE_JAVA_OPTS, SKIP_BUILD, KEEP_DATA,
-#   RUN_TIMEOUT (seconds, whole run), ports FAKE_PORT SLOW_PORT PORTKEY_PORT ONEGATE_PORT ONEGATE_PG_PORT
-#   ONEGATE_KAFKA_PORT ONEGATE_HZ_PORT ONEGATE_GW_PORT.
+# Knobs (environment): TARGETS, SCENARIOS (default "s1 s2 s3"), SEQ_ROUNDS, SEQ_PER_ROUND, SEQ_WARMUP,
+#   SEQ_MAX_SECONDS, TP_CONNECTIONS, TP_THREADS, TP_WARMUP, TP_DURATION, TP_RUNS, STREAMS, SLOW_CHUNKS,
+#   SLOW_INTERVAL_MS, PIN_SEQ (1: pin S1 gateway to CPU 1, fake and client to CPU 0), PIN_TP (same for S2; default 0
+#   = whole box), ONEGATE_JAVA_OPTS, SKIP_BUILD, KEEP_DATA, RUN_TIMEOUT (seconds, whole run), ports FAKE_PORT
+#   SLOW_PORT PORTKEY_PORT ONEGATE_PORT ONEGATE_PG_PORT ONEGATE_KAFKA_PORT ONEGATE_HZ_PORT ONEGATE_GW_PORT.
 #   ONEGATE_MODE=standalone (default): traffic goes to the standalone launcher's gateway and RSS/CPU are those of
 #     the standalone JVM (gateway + billing worker + health worker + embedded Kafka broker).
 #   ONEGATE_MODE=split: the standalone still runs PostgreSQL, Kafka and the workers, and a separate gateway node
@@ -35,7 +35,7 @@ if [[ "${QUICK:-0}" == 1 ]]; then
   : "${TP_WARMUP:=3}" "${TP_DURATION:=8}" "${TP_RUNS:=1}" "${STREAMS:=1000}" "${SLOW_CHUNKS:=8}"
 fi
 : "${TARGETS:=direct portkey onegate}" "${SCENARIOS:=s1 s2 s3}"
-: "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=500}"
+: "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=500}" "${SEQ_MAX_SECONDS:=120}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
 : "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
 : "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"
@@ -313,7 +313,7 @@ if [[ "$PIN_SEQ" == 1 && "$(nproc)" -ge 2 ]]; then
   pin 0 "$FAKE_PID"; pin 1 "${GATEWAY_PIDS[@]}"; CLIENT_CPU="taskset -c 0"
 fi
 $CLIENT_CPU node "$BENCH_DIR/client/seqlat.js" "$RAW/seq-targets.json" --rounds "$SEQ_ROUNDS" \
-  --per-round "$SEQ_PER_ROUND" --warmup "$SEQ_WARMUP" --out "$RAW/seq.json" >"$LOGS/seq.log" 2>&1 \
+  --per-round "$SEQ_PER_ROUND" --warmup "$SEQ_WARMUP" --max-seconds "$SEQ_MAX_SECONDS" --out "$RAW/seq.json" >"$LOGS/seq.log" 2>&1 \
   || die "sequential client failed, see $LOGS/seq.log"
 pin 0-$(( $(nproc) - 1 )) "$FAKE_PID" "${GATEWAY_PIDS[@]}"
 echo "load_after_s1=$(loadavg)" >> "$RAW/meta.env"

@@ -2,7 +2,8 @@
 // Sequential latency probe (concurrency 1): one keep-alive connection per target, targets interleaved in rounds
 // (the order rotates each round) so that noise from a shared machine hits every target alike.
 //
-//   node seqlat.js targets.json [--rounds 10] [--per-round 1000] [--warmup 1000] [--out result.json]
+//   node seqlat.js targets.json [--rounds 10] [--per-round 1000] [--warmup 1000] [--max-seconds 0] [--out r.json]
+// --max-seconds bounds the run on a slow machine: no new round starts after that time (whole rounds only).
 //
 // targets.json: [{"name","host","port","path","headers":{…},"body":"…"}]. Prints and writes per target:
 // count, errors, p50/p90/p99/p999/max/mean in ms over all measured requests, and the median of the round medians.
@@ -27,6 +28,8 @@ async function main() {
   const perRound = Number(arg('per-round', 1000));
   const warmup = Number(arg('warmup', 1000));
   const out = arg('out', null);
+  const maxSeconds = Number(arg('max-seconds', 0));   // 0 = no limit; else stop after the round that crosses it
+  const began = Date.now();
   const state = targets.map((t) => ({ t, conn: new Http1Connection(t), all: [], roundMedians: [], errors: 0, firstError: null }));
 
   for (const s of state) {
@@ -37,7 +40,10 @@ async function main() {
       } catch (e) { s.errors++; s.firstError = s.firstError || e.message; }
     }
   }
+  let roundsDone = 0;
   for (let r = 0; r < rounds; r++) {
+    if (maxSeconds > 0 && r > 0 && Date.now() - began > maxSeconds * 1000) break;
+    roundsDone++;
     for (let k = 0; k < state.length; k++) {
       const s = state[(r + k) % state.length];
       const lat = new Float64Array(perRound);
@@ -54,7 +60,7 @@ async function main() {
       for (const v of sorted) s.all.push(v);
     }
   }
-  const result = {};
+  const result = { _rounds: roundsDone };
   for (const s of state) {
     s.conn.close();
     const sorted = s.all.sort((a, b) => a - b);
