@@ -86,7 +86,10 @@ stop_onegate() {
   local pm="$ONEGATE_DATA/postgres/postmaster.pid"
   if [[ -f "$pm" ]]; then
     local pgpid; pgpid=$(head -1 "$pm")
-    [[ "$pgpid" =~ ^[0-9]+$ ]] && stop_pid "$pgpid" 10
+    # Only if that PID is still this run's postmaster (its command line names our data directory).
+    if [[ "$pgpid" =~ ^[0-9]+$ ]] && tr '\0' ' ' 2>/dev/null <"/proc/$pgpid/cmdline" | grep -qF "$ONEGATE_DATA"; then
+      stop_pid "$pgpid" 10
+    fi
   fi
 }
 cleanup() {

@@ -32,8 +32,10 @@ async function main() {
   const began = Date.now();
   const state = targets.map((t) => ({ t, conn: new Http1Connection(t), all: [], roundMedians: [], errors: 0, firstError: null }));
 
+  // A target that keeps failing (e.g. a gateway that hangs) is given up after MAX_ERRORS so that the run stays bounded.
+  const MAX_ERRORS = 20;
   for (const s of state) {
-    for (let i = 0; i < warmup; i++) {
+    for (let i = 0; i < warmup && s.errors < MAX_ERRORS; i++) {
       try {
         const r = await s.conn.send();
         if (r.status !== 200) { s.errors++; s.firstError = s.firstError || `HTTP ${r.status}`; }
@@ -48,7 +50,7 @@ async function main() {
       const s = state[(r + k) % state.length];
       const lat = new Float64Array(perRound);
       let n = 0;
-      for (let i = 0; i < perRound; i++) {
+      for (let i = 0; i < perRound && s.errors < MAX_ERRORS; i++) {
         try {
           const res = await s.conn.send();
           if (res.status !== 200) { s.errors++; s.firstError = s.firstError || `HTTP ${res.status}`; continue; }
