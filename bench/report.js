@@ -81,6 +81,7 @@ out.push(`- S3: ${meta.streams}; RSS = VmRSS of the gateway process from /proc/<
 out.push(meta.onegate_mode === 'split'
   ? `- OneGate (ONEGATE_MODE=split): traffic to a separate gateway node (gateway jar) joined to the standalone, which runs PostgreSQL, Kafka and the billing and health workers; RSS and CPU are the gateway node's alone; auth, quota and usage events on; status: ${meta.onegate_status}; JAVA_OPTS: \`${meta.java_opts || '(none)'}\`.`
   : `- OneGate (ONEGATE_MODE=standalone): standalone launcher — gateway, billing worker, health worker and the embedded Kafka broker in one JVM (PostgreSQL is a child process, not counted), so RSS and CPU include all of them; auth, quota and usage events on; status: ${meta.onegate_status}; JAVA_OPTS: \`${meta.java_opts || '(none)'}\`.`);
+if (meta.onegate_rss_after_start) out.push(`- OneGate process RSS right after start and two probe requests: ${meta.onegate_rss_after_start}.`);
 if (active.has('onegate') && seq.onegate && d) {
   const addP50 = seq.onegate.p50 - d.p50;
   const addP99 = seq.onegate.p99 - d.p99;

@@ -257,6 +257,7 @@ if has_target onegate; then
   code=$(probe "http://127.0.0.1:$ONEGATE_TARGET_PORT/v1/chat/completions" "$BODY" "Authorization: Bearer sk-$ONEGATE_TOKEN")
   scode=$(curl -s -m 30 -o "$RAW/probe-stream.out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     -H "Authorization: Bearer sk-$ONEGATE_TOKEN" -d "$FAST_STREAM_BODY" "http://127.0.0.1:$ONEGATE_TARGET_PORT/v1/chat/completions" || echo 000)
+  echo "onegate_rss_after_start=$(awk '/VmRSS/{printf "%.0f MB", $2/1024}' "/proc/$ONEGATE_TARGET_PID/status" 2>/dev/null)" >> "$RAW/meta.env"
   if [[ "$code" == 200 ]] && grep -q '"usage"' "$RAW/probe.out" && [[ "$scode" == 200 ]] && grep -q '\[DONE\]' "$RAW/probe-stream.out"; then
     ONEGATE_STATUS="ok"
   else
