@@ -49,7 +49,7 @@ row('errors (all runs)', (t) => (tp[t] ? String(tp[t].runs.reduce((a, x) => a + 
 row('gateway CPU, % of one core (median run)', (t) => (t === 'direct' ? '—' : tp[t] ? f(tp[t].median.gateway_cpu_pct, 0) : '—'));
 row('throughput ÷ Portkey', (t) => (tp[t] && tp.portkey ? `${f(tp[t].median.rps / tp.portkey.median.rps, 2)}×` : '—'));
 const s = (t) => streams[t];
-row(`**S3 concurrent streams** — streams 200 / first event / [DONE] (of ${s('direct')?.streams ?? s('portkey')?.streams ?? '?'})`,
+row(`**S3 concurrent streams** — streams 200 / first event / [DONE] (of ${s('direct')?.streams ?? s('portkey')?.streams ?? s('onegate')?.streams ?? '?'})`,
   (t) => (s(t) ? `${s(t).http200} / ${s(t).firstEvent} / ${s(t).done}${s(t).firstError ? ` (${s(t).firstError})` : ''}` : '—'));
 row('time until all streams had their first event (ms)', (t) => (s(t) ? f(s(t).openMs, 0) : '—'));
 row('peak of streams open at once', (t) => (s(t) ? String(s(t).peakOpen) : '—'));
