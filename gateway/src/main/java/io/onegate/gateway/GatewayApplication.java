@@ -33,7 +33,9 @@ public final class GatewayApplication implements ProcessMain.Application {
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
     ManagementApi.Collaborators defaults = ManagementApi.Collaborators.defaults();
     ManagementApi api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(
-        new EventBusChannelTester(runtime.vertx(), runtime.pg()), defaults.balances(), defaults.models(),
+        new EventBusChannelTester(runtime.vertx(), runtime.pg()), defaults.balances(),
+        new io.onegate.gateway.api.RegistryModelCatalog(io.onegate.providers.registry.ProviderRegistry.defaults(),
+            defaults.models()),
         defaults.liveBalances()));
     ConsoleRoutes.mount(router);
     return RelayRoutes.mount(router, runtime).compose(relay ->

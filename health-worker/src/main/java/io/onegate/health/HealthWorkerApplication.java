@@ -56,11 +56,19 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
     this.scheduler = scheduler;
   }
 
-  /** Starts with the OpenAI-compatible prober. */
+  /** Starts with the registry prober: the gateway's own adaptors and upstream transport. */
   public static Future<ProcessMain.Application> start(ProcessRuntime runtime) {
-    return startWith(runtime, r -> new OpenAiCompatibleProber(r.vertx(), Clock.systemUTC(),
-        Duration.ofSeconds(r.config().get(Settings.HEALTH_TEST_TIMEOUT)), r.config().get(Settings.TEST_PROMPT)))
-        .map(app -> app);
+    return startWith(runtime, HealthWorkerApplication::registryProber).map(app -> app);
+  }
+
+  static ChannelProber registryProber(ProcessRuntime runtime) {
+    Duration timeout = Duration.ofSeconds(runtime.config().get(Settings.HEALTH_TEST_TIMEOUT));
+    io.onegate.providers.transport.UpstreamClient client = new io.onegate.providers.transport.UpstreamClient(
+        runtime.vertx(), new io.onegate.providers.transport.UpstreamClient.Settings(Duration.ofSeconds(10), timeout,
+            timeout, 16));
+    return new io.onegate.health.probe.RegistryProber(io.onegate.providers.registry.ProviderRegistry.defaults(),
+        client, new io.onegate.providers.transport.CredentialCache(client, Clock.systemUTC(), Duration.ofMinutes(5)),
+        Clock.systemUTC(), timeout, runtime.config().get(Settings.TEST_PROMPT));
   }
 
   /** Starts with the given prober (the registry-based one over the provider adaptors, or a test's). */
