@@ -4,10 +4,14 @@ import io.onegate.common.config.Settings;
 import io.onegate.common.process.ProcessEndpoints;
 import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
+import io.onegate.common.balance.LiveBalances;
 import io.onegate.gateway.api.EventBusChannelTester;
+import io.onegate.gateway.api.LiveBalanceSync;
+import io.onegate.gateway.api.RegistryModelCatalog;
 import io.onegate.gateway.api.ManagementApi;
 import io.onegate.gateway.relay.RelayRoutes;
 import io.onegate.gateway.web.ConsoleRoutes;
+import io.onegate.providers.registry.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,14 +33,19 @@ public final class GatewayApplication implements ProcessMain.Application {
   }
 
   public static Future<ProcessMain.Application> start(ProcessRuntime runtime) {
+    // LiveBalances reads the cluster's balance epoch once (a Hazelcast call): off the event loop.
+    return runtime.vertx().executeBlocking(() -> new LiveBalances(runtime.hazelcast()))
+        .compose(balances -> start(runtime, balances));
+  }
+
+  private static Future<ProcessMain.Application> start(ProcessRuntime runtime, LiveBalances balances) {
     Router router = Router.router(runtime.vertx());
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
     ManagementApi.Collaborators defaults = ManagementApi.Collaborators.defaults();
     ManagementApi api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(
         new EventBusChannelTester(runtime.vertx(), runtime.pg()), defaults.balances(),
-        new io.onegate.gateway.api.RegistryModelCatalog(io.onegate.providers.registry.ProviderRegistry.defaults(),
-            defaults.models()),
-        defaults.liveBalances()));
+        new RegistryModelCatalog(ProviderRegistry.defaults(), defaults.models()),
+        new LiveBalanceSync(runtime.vertx(), balances)));
     ConsoleRoutes.mount(router);
     return RelayRoutes.mount(router, runtime).compose(relay ->
         runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0").setDecompressionSupported(true))
