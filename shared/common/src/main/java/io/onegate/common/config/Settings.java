@@ -100,6 +100,17 @@ public final class Settings {
       "How long a process waits for PostgreSQL, Kafka and Hazelcast before giving up at start.",
       doubleRange(1, 600));
 
+  public static final Setting<Integer> CHANNEL_UPDATE_FREQUENCY = of("CHANNEL_UPDATE_FREQUENCY",
+      "integer minutes >= 0", "0", "Minutes between refreshes of upstream channel balances by the billing worker "
+          + "(providers that expose one; POLLING_INTERVAL seconds between channels); 0 turns it off. One API "
+          + "documents this variable but no longer reads it.", intRange(0, 525_600));
+  public static final Setting<Integer> LOG_RETENTION_DAYS = of("LOG_RETENTION_DAYS", "integer days >= 0", "0",
+      "Billing worker drops monthly log partitions whose whole month is older than this many days; 0 keeps logs "
+          + "forever (One API's behaviour).", intRange(0, 36_500));
+  public static final Setting<Integer> USAGE_DEDUP_RETENTION_DAYS = of("USAGE_DEDUP_RETENTION_DAYS",
+      "integer days 8-3650", "35", "How long applied usage request ids are kept for exactly-once billing; must "
+          + "exceed the usage topic's Kafka retention (7 days by default).", intRange(8, 3650));
+
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       PORT, SQL_DSN, SESSION_SECRET, CRYPTO_SECRET, POLLING_INTERVAL, BATCH_UPDATE_ENABLED, BATCH_UPDATE_INTERVAL,
@@ -107,7 +118,8 @@ public final class Settings {
       INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE, FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
       HAZELCAST_INTERFACE, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
-      EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT);
+      EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
+      CHANNEL_UPDATE_FREQUENCY, LOG_RETENTION_DAYS, USAGE_DEDUP_RETENTION_DAYS);
 
   private static <T> Setting<T> of(String name, String type, String def, String doc, Function<String, T> parser) {
     return new Setting<>(name, type, def, doc, parser, false);
