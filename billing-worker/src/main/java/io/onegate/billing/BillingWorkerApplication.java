@@ -1,6 +1,11 @@
 package io.onegate.billing;
 
+import io.onegate.billing.channels.BalanceFetcher;
+import io.onegate.billing.channels.ChannelBalanceRefresher;
 import io.onegate.billing.consumer.UsageConsumer;
+import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.domain.ChannelRepository;
+import io.vertx.ext.web.client.WebClient;
 import io.onegate.billing.ledger.LiveBalanceSync;
 import io.onegate.billing.logs.PartitionMaintainer;
 import io.onegate.common.balance.LiveBalances;
@@ -61,6 +66,14 @@ public final class BillingWorkerApplication implements ProcessMain.Application {
           registerMetrics(runtime, consumer);
           consumer.start("billing-" + runtime.hazelcast().getLocalEndpoint().getUuid());
           long timer = runtime.vertx().setPeriodic(MAINTENANCE_PERIOD_MS, id -> maintainer.run());
+          int balanceMinutes = config.get(Settings.CHANNEL_UPDATE_FREQUENCY);
+          if (balanceMinutes > 0) {
+            ChannelBalanceRefresher refresher = new ChannelBalanceRefresher(runtime.vertx(), runtime.pg(),
+                new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)),
+                new BalanceFetcher(WebClient.create(runtime.vertx()), clock), clock,
+                Duration.ofSeconds(config.get(Settings.POLLING_INTERVAL)));
+            runtime.vertx().setPeriodic(Duration.ofMinutes(balanceMinutes).toMillis(), id -> refresher.refreshAll());
+          }
           return WorkerHttpServer.start(runtime, config.get(Settings.BILLING_WORKER_PORT))
               .map(server -> (ProcessMain.Application) new BillingWorkerApplication(runtime, server, consumer, timer))
               .onFailure(err -> consumer.stop(Duration.ofSeconds(5)));
