@@ -195,6 +195,7 @@ public final class UsageConsumer {
   /** Writes the batch; on failure drops it and seeks {@code rewind} back to the stored offsets. */
   private boolean flushOrRewind(Collection<TopicPartition> rewind) {
     int records = batch.records();
+    long started = System.nanoTime();
     try {
       FlushResult result = await(writer.flush(batch, options.bool("LogConsumeEnabled")), FLUSH_TIMEOUT);
       batch.nextOffsets().forEach((p, o) -> stored.put(new TopicPartition(topic, p), o));
@@ -203,8 +204,8 @@ public final class UsageConsumer {
       flushes.incrementAndGet();
       appliedEvents.addAndGet(result.applied().size());
       duplicateEvents.addAndGet(result.duplicates());
-      LOG.debug("flushed {} records: {} applied, {} duplicates", records, result.applied().size(),
-          result.duplicates());
+      LOG.debug("flushed {} records in {} ms: {} applied, {} duplicates", records,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), result.applied().size(), result.duplicates());
       try {
         listener.committed(result);
       } catch (RuntimeException e) {

@@ -45,7 +45,7 @@ class BillingThroughputBench {
         Optional.of(Files.createTempDirectory("onegate-bench-pg-").resolve("data")), FreePorts.find());
     Config config = TestInfra.get().freshConfig(Map.of(Settings.SQL_DSN.name(), pg.dsn(),
         Settings.BATCH_UPDATE_INTERVAL.name(), System.getProperty("bench.interval", "5"),
-        Settings.KAFKA_PARTITIONS.name(), "6", Settings.LOG_LEVEL.name(), "warn"));
+        Settings.KAFKA_PARTITIONS.name(), "6", Settings.LOG_LEVEL.name(), System.getProperty("bench.log", "warn")));
     ProcessRuntime runtime = ProcessRuntime.start(config).toCompletionStage().toCompletableFuture()
         .get(120, TimeUnit.SECONDS);
     try (Connection c = connect(pg.dsn()); Statement s = c.createStatement()) {
@@ -65,14 +65,22 @@ class BillingThroughputBench {
       }
       producer.flush();
       long t0 = System.nanoTime();
+      double cpu0 = cpuSeconds();
+      double pg0 = pgCpuSeconds();
       ProcessMain.Application worker = BillingWorkerApplication.start(runtime).toCompletionStage()
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
       while (stored(pg.dsn()) < BACKLOG) {
         Thread.sleep(100);
       }
       double drainSeconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("BENCH backlog: %d events applied in %.1f s = %.0f events/s (worker start included)%n",
-          BACKLOG, drainSeconds, BACKLOG / drainSeconds);
+      double cpu = cpuSeconds() - cpu0;
+      double pgCpu = pgCpuSeconds() - pg0;
+      System.out.printf("BENCH backlog CPU split: JVM (worker + broker) %.1f s, PostgreSQL %.1f s%n", cpu - pgCpu,
+          pgCpu);
+      System.out.printf("BENCH backlog: %d events applied in %.1f s = %.0f events/s (worker start included); CPU "
+          + "used by worker + broker + PostgreSQL: %.1f s = %.1f µs/event -> %.0f events/s on 2 idle cores; "
+          + "load average %s%n", BACKLOG, drainSeconds, BACKLOG / drainSeconds, cpu, cpu * 1e6 / BACKLOG,
+          2 * BACKLOG / cpu, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
       long start = System.nanoTime();
       long maxLag = 0;
@@ -121,6 +129,18 @@ class BillingThroughputBench {
       runtime.closeBlocking(Duration.ofSeconds(15));
       pg.close();
     }
+  }
+
+  /** CPU seconds of this JVM (worker, broker) and its child processes (the PostgreSQL server and backends). */
+  private static double cpuSeconds() {
+    double total = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    return total + ProcessHandle.current().descendants().mapToDouble(p -> p.info().totalCpuDuration()
+        .map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+  }
+
+  private static double pgCpuSeconds() {
+    return ProcessHandle.current().descendants().mapToDouble(p -> p.info().totalCpuDuration()
+        .map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
   }
 
   private static UsageEvent event(SplittableRandom random, int i) {
