@@ -38,11 +38,13 @@ class BillingThroughputBench {
   private static final int RATE = Integer.getInteger("bench.rate", 20_000);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 30);
   private static final int USERS = 5000;
+  private static String pgDir;
 
   @Test
   void throughput() throws Exception {
-    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(
-        Optional.of(Files.createTempDirectory("onegate-bench-pg-").resolve("data")), FreePorts.find());
+    pgDir = Files.createTempDirectory("onegate-bench-pg-").resolve("data").toString();
+    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(Optional.of(java.nio.file.Path.of(pgDir)),
+        FreePorts.find());
     Config config = TestInfra.get().freshConfig(Map.of(Settings.SQL_DSN.name(), pg.dsn(),
         Settings.BATCH_UPDATE_INTERVAL.name(), System.getProperty("bench.interval", "5"),
         Settings.KAFKA_PARTITIONS.name(), "6", Settings.LOG_LEVEL.name(), System.getProperty("bench.log", "warn")));
@@ -131,16 +133,18 @@ class BillingThroughputBench {
     }
   }
 
-  /** CPU seconds of this JVM (worker, broker) and its child processes (the PostgreSQL server and backends). */
+  /** CPU seconds of this JVM (worker, broker) and of the PostgreSQL server (postmaster and backends). */
   private static double cpuSeconds() {
-    double total = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
-    return total + ProcessHandle.current().descendants().mapToDouble(p -> p.info().totalCpuDuration()
-        .map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)
+        + pgCpuSeconds();
   }
 
+  /** The postmaster started on this bench's data directory (daemonized, so not our descendant) and its children. */
   private static double pgCpuSeconds() {
-    return ProcessHandle.current().descendants().mapToDouble(p -> p.info().totalCpuDuration()
-        .map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(pgDir)).orElse(false))
+        .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+        .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
   }
 
   private static UsageEvent event(SplittableRandom random, int i) {
