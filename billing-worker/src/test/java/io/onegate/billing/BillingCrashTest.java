@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,6 +46,7 @@ class BillingCrashTest {
   private static final int DUPLICATE_EVERY = 97;
   private static final List<Process> children = new ArrayList<>();
   private static EmbeddedPostgresServer postgres;
+  private static final List<Path> tempDirs = new ArrayList<>();
 
   @AfterAll
   static void cleanUp() throws Exception {
@@ -55,11 +57,16 @@ class BillingCrashTest {
     if (postgres != null) {
       postgres.close();
     }
+    for (Path dir : tempDirs) {
+      TestFiles.deleteTree(dir);
+    }
   }
+
 
   @Test
   void ledgerIsExactAfterKillsAndAPostgresRestart() throws Exception {
     Path pgDir = Files.createTempDirectory("onegate-crash-pg-");
+    tempDirs.add(pgDir);
     int pgPort = FreePorts.find();
     postgres = EmbeddedPostgresServer.start(Optional.of(pgDir.resolve("data")), pgPort);
     Migrations.migrate(PostgresDsn.parse(postgres.dsn()));
@@ -71,31 +78,38 @@ class BillingCrashTest {
       KafkaSupport.ensureTopics(admin, config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    // Produce steadily in the background: ~6,000 events/s so the kills land while events keep arriving.
+    // The producer sends (at most ~6,000 events/s) only what the test releases, so that events are flowing at
+    // every kill whatever the machine's speed: a kill needs a flush transaction in progress.
     AtomicInteger sent = new AtomicInteger();
+    Semaphore released = new Semaphore(0);
     SplittableRandom random = new SplittableRandom(42);
-    Thread producer = new Thread(() -> produce(config, topic, fixture, random, sent), "crash-test-producer");
+    Thread producer = new Thread(() -> produce(config, topic, fixture, random, sent, released), "crash-producer");
     producer.start();
 
     Path logs = Files.createTempDirectory("onegate-crash-logs-");
+    tempDirs.add(logs);
     Process worker = launch(config, logs.resolve("worker-0.log"));
     int kills = 0;
     boolean pgRestarted = false;
     long started = System.nanoTime();
     while (kills < 3) {
+      released.release(5_000);
       awaitApplying(fixture, worker);
       if (kills == 1 && !pgRestarted) {
         postgres.close();
         Thread.sleep(1500);
         postgres = EmbeddedPostgresServer.start(Optional.of(pgDir.resolve("data")), pgPort);
         pgRestarted = true;
+        released.release(5_000);
         awaitApplying(fixture, worker);
       }
+      released.release(15_000);
       assertThat(killMidFlush(fixture, worker)).as("kill %d landed inside an open flush transaction", kills + 1)
           .isTrue();
       kills++;
       worker = launch(config, logs.resolve("worker-" + kills + ".log"));
     }
+    released.release(EVENTS);
     producer.join(TimeUnit.MINUTES.toMillis(2));
     assertThat(sent.get()).isEqualTo(EVENTS + EVENTS / DUPLICATE_EVERY);
 
@@ -113,11 +127,11 @@ class BillingCrashTest {
   }
 
   private static void produce(Config config, String topic, UsageFixture fixture, SplittableRandom random,
-                              AtomicInteger sent) {
+                              AtomicInteger sent, Semaphore released) {
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaSupport.producerProps(config, "crash"))) {
-      long start = System.nanoTime();
       UsageEvent previous = null;
       for (int i = 0; i < EVENTS; i++) {
+        released.acquire();
         UsageEvent e = fixture.next(random, "crash", i, System.currentTimeMillis());
         producer.send(new ProducerRecord<>(topic, e.kafkaKey(), e.encode()));
         sent.incrementAndGet();
@@ -126,10 +140,8 @@ class BillingCrashTest {
           sent.incrementAndGet();
         }
         previous = e;
-        long due = start + TimeUnit.MICROSECONDS.toNanos(166L * i);
-        long ahead = due - System.nanoTime();
-        if (ahead > 1_000_000) {
-          Thread.sleep(ahead / 1_000_000);
+        if (i % 600 == 599) {
+          Thread.sleep(100);
         }
       }
       producer.flush();

@@ -130,6 +130,7 @@ class BillingThroughputBench {
     } finally {
       runtime.closeBlocking(Duration.ofSeconds(15));
       pg.close();
+      io.onegate.billing.TestFiles.deleteTree(java.nio.file.Path.of(pgDir).getParent());
     }
   }
 

@@ -34,10 +34,11 @@ class LogQueryBench {
   @Test
   void adminLogQueries() throws Exception {
     EmbeddedPostgresServer server = null;
+    java.nio.file.Path serverDir = null;
     String dsn = System.getenv("ONEGATE_BENCH_SQL_DSN");
     if (dsn == null || dsn.isBlank()) {
-      server = EmbeddedPostgresServer.start(Optional.of(Files.createTempDirectory("onegate-logbench-")
-          .resolve("data")), FreePorts.find());
+      serverDir = Files.createTempDirectory("onegate-logbench-").resolve("data");
+      server = EmbeddedPostgresServer.start(Optional.of(serverDir), FreePorts.find());
       dsn = server.dsn();
     }
     try {
@@ -124,6 +125,7 @@ class LogQueryBench {
     } finally {
       if (server != null) {
         server.close();
+        io.onegate.billing.TestFiles.deleteTree(serverDir.getParent());
       }
     }
   }
