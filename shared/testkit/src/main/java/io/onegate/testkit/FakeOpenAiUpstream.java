@@ -133,6 +133,12 @@ public final class FakeOpenAiUpstream {
     return this;
   }
 
+  /** Requests to {@code path} get the default behaviour again. */
+  public FakeOpenAiUpstream clearPath(String path) {
+    byPath.remove(path);
+    return this;
+  }
+
   /** Stream answers send these raw SSE pieces (each written as one chunk), {@code delayMs} apart. */
   public FakeOpenAiUpstream streamChunks(List<String> chunks, long delayMs) {
     this.streamChunks = List.copyOf(chunks);

@@ -17,7 +17,11 @@ import java.util.Map;
  * spend more than is available (beyond what is already in flight). Non-blocking: results complete on the caller's
  * Vert.x context.
  *
- * <p>Entries are seeded lazily from the caller's snapshot of PostgreSQL ({@code seed} arguments) when absent.
+ * <p>Entries are seeded lazily from the caller's snapshot of PostgreSQL ({@code seed} arguments) when absent, or
+ * created by the billing worker with the exact settled value after a flush. An entry is {@code long[]{settled,
+ * pending, version}}: {@code version} is the {@code quota_version} of the PostgreSQL row the settled value was
+ * read from (0 for a seed from a snapshot); absolute settled values are accepted only with a version at least the
+ * one held, so a late update never moves a balance backwards (see docs/billing.md).
  */
 public final class LiveBalances {
   private final IMap<Integer, long[]> users;
@@ -81,6 +85,30 @@ public final class LiveBalances {
     return Future.all(user, token).mapEmpty();
   }
 
+  /**
+   * A committed ledger change (billing-worker flush, top-up, redemption, admin edit): the user's PostgreSQL quota
+   * is now {@code settled} at {@code quotaVersion}, and {@code releasedPending} of usage that was pending in this
+   * epoch is now part of it. Creates the entry when absent (nothing of this epoch is pending for it then).
+   */
+  public Future<Void> ledgerUser(Context ctx, int userId, long releasedPending, long settled, long quotaVersion) {
+    return on(ctx, users.submitToKey(userId, new Ledger(releasedPending, settled, quotaVersion))).mapEmpty();
+  }
+
+  /** {@link #ledgerUser} for a limited token: its remaining quota is now {@code settled}. */
+  public Future<Void> ledgerToken(Context ctx, int tokenId, long releasedPending, long settled, long quotaVersion) {
+    return on(ctx, tokens.submitToKey(tokenId, new Ledger(releasedPending, settled, quotaVersion))).mapEmpty();
+  }
+
+  /** Raw {settled, pending, version} of one user, or null when absent (reconciliation and tests). */
+  public Future<long[]> rawUser(Context ctx, int userId) {
+    return on(ctx, users.getAsync(userId));
+  }
+
+  /** Raw {settled, pending, version} of one token, or null when absent. */
+  public Future<long[]> rawToken(Context ctx, int tokenId) {
+    return on(ctx, tokens.getAsync(tokenId));
+  }
+
   /** A top-up or admin edit changed the user's settled quota by {@code delta} in PostgreSQL. */
   public Future<Void> creditUser(Context ctx, int userId, long delta) {
     return on(ctx, users.submitToKey(userId, new Adjust(delta, 0))).mapEmpty();
@@ -118,7 +146,7 @@ public final class LiveBalances {
 
     @Override
     public Boolean process(Map.Entry<Integer, long[]> entry) {
-      long[] v = entry.getValue() == null ? new long[] {seed, 0} : entry.getValue().clone();
+      long[] v = entry.getValue() == null ? new long[] {seed, 0, 0} : entry.getValue().clone();
       if (v[0] - v[1] - amount < 0) {
         if (entry.getValue() == null) {
           entry.setValue(v);
@@ -150,6 +178,38 @@ public final class LiveBalances {
       long[] v = entry.getValue().clone();
       v[0] += dSettled;
       v[1] += dPending;
+      entry.setValue(v);
+      return null;
+    }
+  }
+
+  /** pending -= released; settled := settled at version when version >= the held one; creates when absent. */
+  static final class Ledger implements EntryProcessor<Integer, long[], Object>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long released;
+    private final long settled;
+    private final long version;
+
+    Ledger(long released, long settled, long version) {
+      this.released = released;
+      this.settled = settled;
+      this.version = version;
+    }
+
+    @Override
+    public Object process(Map.Entry<Integer, long[]> entry) {
+      long[] old = entry.getValue();
+      if (old == null) {
+        entry.setValue(new long[] {settled, 0, version});
+        return null;
+      }
+      long heldVersion = old.length > 2 ? old[2] : 0;
+      // never below 0: a release for an entry re-created since the reservation must not invent balance
+      long[] v = new long[] {old[0], Math.max(0, old[1] - released), heldVersion};
+      if (version >= heldVersion) {
+        v[0] = settled;
+        v[2] = version;
+      }
       entry.setValue(v);
       return null;
     }

@@ -158,6 +158,16 @@ public final class Settings {
   public static final Setting<Integer> USAGE_QUEUE_CAPACITY = of("USAGE_QUEUE_CAPACITY", "integer 16-10000000",
       "100000", "Events held in memory per gateway node while waiting for Kafka before they go to the spill file.",
       intRange(16, 10_000_000));
+  public static final Setting<Integer> CHANNEL_UPDATE_FREQUENCY = of("CHANNEL_UPDATE_FREQUENCY",
+      "integer minutes >= 0", "0", "Minutes between refreshes of upstream channel balances by the billing worker "
+          + "(providers that expose one; POLLING_INTERVAL seconds between channels); 0 turns it off. One API "
+          + "documents this variable but no longer reads it.", intRange(0, 525_600));
+  public static final Setting<Integer> LOG_RETENTION_DAYS = of("LOG_RETENTION_DAYS", "integer days >= 0", "0",
+      "Billing worker drops monthly log partitions whose whole month is older than this many days; 0 keeps logs "
+          + "forever (One API's behaviour).", intRange(0, 36_500));
+  public static final Setting<Integer> USAGE_DEDUP_RETENTION_DAYS = of("USAGE_DEDUP_RETENTION_DAYS",
+      "integer days 8-3650", "35", "How long applied usage request ids are kept for exactly-once billing; must "
+          + "exceed the usage topic's Kafka retention (7 days by default).", intRange(8, 3650));
 
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
@@ -175,7 +185,10 @@ public final class Settings {
       // relay
 
       MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,
-      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY);
+      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY,
+      // billing
+      CHANNEL_UPDATE_FREQUENCY, LOG_RETENTION_DAYS, USAGE_DEDUP_RETENTION_DAYS);
+
 
   private static <T> Setting<T> of(String name, String type, String def, String doc, Function<String, T> parser) {
     return new Setting<>(name, type, def, doc, parser, false);

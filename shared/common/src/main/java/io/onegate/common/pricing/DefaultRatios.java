@@ -19,12 +19,17 @@ final class DefaultRatios {
       Map.entry("gpt-4-turbo-preview", 5.0), Map.entry("gpt-4o", 1.25), Map.entry("gpt-4o-2024-05-13", 2.5),
       Map.entry("gpt-4o-mini", 0.075), Map.entry("chatgpt-4o-latest", 2.5),
       Map.entry("gpt-4.1", 1.0), Map.entry("gpt-4.1-mini", 0.2), Map.entry("gpt-4.1-nano", 0.05),
+      Map.entry("gpt-4o-2024-08-06", 1.25), Map.entry("gpt-4o-2024-11-20", 1.25),
+      Map.entry("gpt-4o-mini-2024-07-18", 0.075), Map.entry("gpt-4-turbo-2024-04-09", 5.0),
+      Map.entry("gpt-4-0613", 15.0), Map.entry("gpt-3.5-turbo-0613", 0.75), Map.entry("o1-preview", 7.5),
+      Map.entry("o3", 1.0), Map.entry("o4-mini", 0.55),
       Map.entry("o1", 7.5), Map.entry("o1-mini", 0.55), Map.entry("o3-mini", 0.55),
       // OpenAI embeddings, moderation, images, audio
       Map.entry("text-embedding-ada-002", 0.05), Map.entry("text-embedding-3-small", 0.01),
       Map.entry("text-embedding-3-large", 0.065), Map.entry("text-moderation-latest", 0.1),
       Map.entry("text-moderation-stable", 0.1), Map.entry("omni-moderation-latest", 0.1),
-      Map.entry("dall-e-2", 8.0), Map.entry("dall-e-3", 20.0),
+      Map.entry("dall-e-2", 8.0), Map.entry("dall-e-3", 20.0), Map.entry("ali-stable-diffusion-xl", 8.0),
+      Map.entry("ali-stable-diffusion-v1.5", 8.0), Map.entry("wanx-v1", 8.0), Map.entry("cogview-3", 17.857),
       Map.entry("whisper-1", 15.0), Map.entry("tts-1", 7.5), Map.entry("tts-1-1106", 7.5),
       Map.entry("tts-1-hd", 15.0), Map.entry("tts-1-hd-1106", 15.0),
       // Anthropic
@@ -51,6 +56,25 @@ final class DefaultRatios {
       Map.entry("moonshot-v1-128k", 4.2857),
       Map.entry("mistral-small-latest", 0.1), Map.entry("mistral-large-latest", 1.0),
       Map.entry("llama3-8b-8192", 0.025), Map.entry("llama3-70b-8192", 0.295));
+
+  /** USD per second of input audio for transcription/translation models (OpenAI: whisper $0.006 per minute). */
+  static final Map<String, Double> AUDIO_PER_SECOND = Map.of("whisper-1", 0.0001);
+
+  /** One API's image size ratios per model (relay/billing/ratio/image.go); a size not listed is not allowed. */
+  static final Map<String, Map<String, Double>> IMAGE_SIZE = Map.of(
+      "dall-e-2", Map.of("256x256", 1.0, "512x512", 1.125, "1024x1024", 1.25),
+      "dall-e-3", Map.of("1024x1024", 1.0, "1024x1792", 2.0, "1792x1024", 2.0),
+      "ali-stable-diffusion-xl", Map.of("512x1024", 1.0, "1024x768", 1.0, "1024x1024", 1.0, "576x1024", 1.0,
+          "1024x576", 1.0),
+      "ali-stable-diffusion-v1.5", Map.of("512x1024", 1.0, "1024x768", 1.0, "1024x1024", 1.0, "576x1024", 1.0,
+          "1024x576", 1.0),
+      "wanx-v1", Map.of("1024x1024", 1.0, "720x1280", 1.0, "1280x720", 1.0));
+
+  /** One API's allowed image count per request: {min, max}. */
+  static final Map<String, int[]> IMAGE_N = Map.of(
+      "dall-e-2", new int[] {1, 10}, "dall-e-3", new int[] {1, 1},
+      "ali-stable-diffusion-xl", new int[] {1, 4}, "ali-stable-diffusion-v1.5", new int[] {1, 4},
+      "wanx-v1", new int[] {1, 4});
 
   static final Map<String, Double> COMPLETION = Map.of(
       "whisper-1", 0.0, "deepseek-chat", 2.0, "deepseek-reasoner", 3.98);

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One API's pricing as data: quota units ({@code QuotaPerUnit} per USD), model ratio, completion ratio, group
@@ -25,8 +26,17 @@ public final class PriceBook {
   private final double quotaPerUnit;
   private final long preConsumedQuota;
 
-  /** USD prices of one model: per 1M input and output tokens, or per call. */
-  public record ModelPrice(double inputPerMillion, double outputPerMillion, double perCall) {
+  /**
+   * USD prices of one model: per 1M input and output tokens, or per call; for audio per second of input audio
+   * (transcription) or per 1M characters of input text (speech). Option JSON: {@code {"model": {"input": 3,
+   * "output": 15}}}, {@code {"model": 0.04}} (per call), {@code {"model": {"per_second": 0.0001}}},
+   * {@code {"model": {"per_million_characters": 15}}}.
+   */
+  public record ModelPrice(double inputPerMillion, double outputPerMillion, double perCall, double perSecond,
+                           double perMillionCharacters) {
+    public ModelPrice(double inputPerMillion, double outputPerMillion, double perCall) {
+      this(inputPerMillion, outputPerMillion, perCall, 0, 0);
+    }
   }
 
   /** The price of one model for one group. */
@@ -53,13 +63,16 @@ public final class PriceBook {
     Map<String, Double> completions = new HashMap<>(DefaultRatios.COMPLETION);
     completions.putAll(doubles(options.get("CompletionRatio")));
     Map<String, Double> groups = doubles(options.get("GroupRatio"));
+    if (groups.isEmpty()) {
+      groups = doubles(io.onegate.common.options.OptionDefaults.ALL.get("GroupRatio"));
+    }
     Map<String, ModelPrice> prices = new HashMap<>();
     JsonObject priceJson = json(options.get("ModelPrice"));
     for (String model : priceJson.fieldNames()) {
       Object v = priceJson.getValue(model);
       if (v instanceof JsonObject p) {
-        prices.put(model, new ModelPrice(p.getDouble("input", 0.0), p.getDouble("output", 0.0),
-            p.getDouble("per_call", 0.0)));
+        prices.put(model, new ModelPrice(num(p, "input"), num(p, "output"), num(p, "per_call"),
+            num(p, "per_second"), num(p, "per_million_characters")));
       } else if (v instanceof Number n) {
         prices.put(model, new ModelPrice(0, 0, n.doubleValue()));
       }
@@ -68,8 +81,15 @@ public final class PriceBook {
         options.longValue("PreConsumedQuota"));
   }
 
-  /** The price of {@code model} (the upstream model after mapping) for {@code group}; empty when not priced. */
+  /**
+   * The price of {@code model} (the upstream model after mapping) for {@code group}; empty when the model has
+   * neither a ratio nor a price, or the group is not in {@code GroupRatio} (One API silently uses ratio 30 and
+   * group ratio 1 there: quirk Q10). The relay refuses an unpriced request.
+   */
   public Optional<Price> price(String model, int channelType, String group) {
+    if (!knowsGroup(group)) {
+      return Optional.empty();
+    }
     String name = stripInternetSuffix(model);
     ModelPrice explicit = modelPrice.get(name);
     Double ratio = modelRatio.get(name + "(" + channelType + ")");
@@ -80,6 +100,11 @@ public final class PriceBook {
       return Optional.empty();
     }
     return Optional.of(new Price(ratio == null ? 0 : ratio, completionRatio(name), groupRatio(group), explicit));
+  }
+
+  /** True when {@code group} is defined in {@code GroupRatio}. */
+  public boolean knowsGroup(String group) {
+    return groupRatio.containsKey(group);
   }
 
   public double groupRatio(String group) {
@@ -116,6 +141,72 @@ public final class PriceBook {
     double ratio = price.modelRatio() * price.groupRatio();
     long quota = (long) Math.ceil((promptTokens + completionTokens * price.completionRatio()) * ratio);
     return ratio != 0 && quota <= 0 ? 1 : quota;
+  }
+
+  /** Embeddings and moderations: the text formula on the input tokens alone (0 when the upstream gave no usage). */
+  public long embeddingQuota(Price price, long promptTokens) {
+    return textQuota(price, promptTokens, 0);
+  }
+
+  /**
+   * Image generation, as One API: {@code int(modelRatio × groupRatio × sizeRatio × 1000) × n}, dall-e-3 {@code hd}
+   * costing ×2 at 1024x1024 and ×1.5 at other sizes; with a per-call price, {@code perCall × n}. Empty when the
+   * size is not allowed for the model or n is outside its range (a 400 for the client).
+   */
+  public OptionalLong imageQuota(Price price, String model, String size, String quality, int n) {
+    int[] range = DefaultRatios.IMAGE_N.getOrDefault(model, new int[] {1, 10});
+    if (n < range[0] || n > range[1]) {
+      return OptionalLong.empty();
+    }
+    if (price.perCall()) {
+      return OptionalLong.of(perCallQuota(price) * n);
+    }
+    Map<String, Double> sizes = DefaultRatios.IMAGE_SIZE.get(model);
+    double sizeRatio = 1;
+    if (sizes != null) {
+      Double r = sizes.get(size == null || size.isEmpty() ? "1024x1024" : size);
+      if (r == null) {
+        return OptionalLong.empty();
+      }
+      sizeRatio = r;
+    }
+    if ("dall-e-3".equals(model) && "hd".equals(quality)) {
+      sizeRatio *= "1024x1024".equals(size == null || size.isEmpty() ? "1024x1024" : size) ? 2 : 1.5;
+    }
+    return OptionalLong.of((long) (price.modelRatio() * price.groupRatio() * sizeRatio * 1000) * n);
+  }
+
+  /**
+   * Text to speech: per CHARACTER (Unicode code point) of the input, not per UTF-8 byte as One API (quirk Q6):
+   * {@code int(characters × modelRatio × groupRatio)}, or the model's per-1M-characters price.
+   */
+  public long speechQuota(Price price, String input) {
+    long characters = input == null ? 0 : input.codePointCount(0, input.length());
+    ModelPrice p = price.modelPrice();
+    if (p != null && p.perMillionCharacters() > 0) {
+      return (long) Math.ceil(characters * p.perMillionCharacters() / 1_000_000.0 * quotaPerUnit
+          * price.groupRatio());
+    }
+    if (price.perCall()) {
+      return perCallQuota(price);
+    }
+    return (long) (characters * price.modelRatio() * price.groupRatio());
+  }
+
+  /**
+   * Transcription/translation: per second of input audio at the model's USD per-second price (ModelPrice
+   * {@code per_second}, default whisper-1 $0.0001/s), instead of One API's transcript token count with the ratio
+   * ignored (quirk Q6). Empty when the model has no per-second price and no per-call price.
+   */
+  public OptionalLong transcriptionQuota(Price price, String model, double seconds) {
+    ModelPrice p = price.modelPrice();
+    double perSecond = p != null && p.perSecond() > 0 ? p.perSecond()
+        : DefaultRatios.AUDIO_PER_SECOND.getOrDefault(model, 0.0);
+    if (perSecond <= 0) {
+      return price.perCall() ? OptionalLong.of(perCallQuota(price)) : OptionalLong.empty();
+    }
+    long quota = (long) Math.ceil(Math.max(0, seconds) * perSecond * quotaPerUnit * price.groupRatio());
+    return OptionalLong.of(seconds > 0 && quota <= 0 ? 1 : quota);
   }
 
   /** One API's consume-log text of the ratios used. */
@@ -204,6 +295,10 @@ public final class PriceBook {
       }
     }
     return out;
+  }
+
+  private static double num(JsonObject o, String key) {
+    return o.getValue(key) instanceof Number n ? n.doubleValue() : 0.0;
   }
 
   private static JsonObject json(String raw) {

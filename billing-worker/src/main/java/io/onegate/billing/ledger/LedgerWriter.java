@@ -1,0 +1,230 @@
+package io.onegate.billing.ledger;
+
+import io.onegate.common.event.UsageEvent;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes one {@link PendingBatch} as ONE PostgreSQL transaction: claims the request ids in {@code usage_applied}
+ * (ON CONFLICT DO NOTHING), applies only the newly claimed events as relative updates of users, tokens and
+ * channels, bulk-inserts their consume logs, and stores the consumed offsets. Either all of it commits or none.
+ * Each statement handles the whole batch (arrays through {@code unnest}), so a flush costs a handful of round
+ * trips whatever its size.
+ */
+public final class LedgerWriter {
+  static final int MAX_ID = 64;
+
+  private static final String CLAIM = "INSERT INTO usage_applied (request_id, occurred_at) "
+      + "SELECT * FROM unnest($1::varchar[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING request_id, occurred_at";
+  private static final String USERS = "UPDATE users u SET quota = u.quota - d.q, used_quota = u.used_quota + d.q, "
+      + "request_count = u.request_count + d.n, quota_version = u.quota_version + 1 "
+      + "FROM unnest($1::int[], $2::bigint[], $3::int[]) AS d(id, q, n) WHERE u.id = d.id "
+      + "RETURNING u.id, u.quota, u.quota_version, d.q";
+  private static final String TOKENS = "UPDATE tokens t SET remain_quota = CASE WHEN t.unlimited_quota "
+      + "THEN t.remain_quota ELSE t.remain_quota - d.q END, used_quota = t.used_quota + d.q, "
+      + "quota_version = t.quota_version + 1 FROM unnest($1::int[], $2::bigint[]) AS d(id, q) WHERE t.id = d.id "
+      + "RETURNING t.id, t.remain_quota, t.quota_version, t.unlimited_quota";
+  private static final String LOCK_CHANNELS = "SELECT id FROM channels WHERE id = ANY($1::int[]) ORDER BY id "
+      + "FOR NO KEY UPDATE";
+  private static final String CHANNELS = "UPDATE channels c SET used_quota = c.used_quota + d.q "
+      + "FROM unnest($1::int[], $2::bigint[]) AS d(id, q) WHERE c.id = d.id";
+  private static final String LOGS = "INSERT INTO logs (user_id, created_at, type, content, username, token_name, "
+      + "model_name, quota, prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream, "
+      + "system_prompt_reset, token_id) SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::text[], "
+      + "$5::varchar[], $6::varchar[], $7::varchar[], $8::bigint[], $9::int[], $10::int[], $11::int[], "
+      + "$12::varchar[], $13::bigint[], $14::bool[], $15::bool[], $16::int[])";
+  private static final String OFFSETS = "INSERT INTO consumer_offsets (consumer_group, topic, partition, "
+      + "next_offset) SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS x(p, o) "
+      + "ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset";
+
+  private final Pool pg;
+  private final String group;
+  private final String topic;
+
+  public LedgerWriter(Pool pg, String group, String topic) {
+    this.pg = pg;
+    this.group = group;
+    this.topic = topic;
+  }
+
+  /** Commits {@code batch}; {@code logConsume} is the LogConsumeEnabled option (the ledger applies either way). */
+  public Future<FlushResult> flush(PendingBatch batch, boolean logConsume) {
+    List<UsageEvent> all = List.copyOf(batch.events());
+    Map<Integer, Long> offsets = Map.copyOf(batch.nextOffsets());
+    int records = batch.records();
+    return pg.withTransaction(conn -> claim(conn, all).compose(fresh -> {
+      LedgerDelta delta = UsageAggregator.fold(fresh, logConsume);
+      Map<Integer, long[]> users = new HashMap<>();
+      Map<Integer, long[]> tokens = new HashMap<>();
+      return updateUsers(conn, delta, users)
+          .compose(v -> updateTokens(conn, delta, tokens))
+          .compose(v -> updateChannels(conn, delta))
+          .compose(v -> insertLogs(conn, delta.logs()))
+          .compose(v -> storeOffsets(conn, offsets))
+          .map(v -> new FlushResult(fresh, records, all.size() - fresh.size(), users, tokens));
+    }));
+  }
+
+  private Future<List<UsageEvent>> claim(SqlConnection conn, List<UsageEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String[] ids = new String[events.size()];
+    Long[] times = new Long[events.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = requestId(events.get(i));
+      times[i] = occurredAt(events.get(i));
+    }
+    return conn.preparedQuery(CLAIM).execute(args(ids, times)).map(rows -> {
+      Set<String> claimed = new HashSet<>(rows.size() * 2);
+      for (Row row : rows) {
+        claimed.add(row.getString(0) + "@" + row.getLong(1));
+      }
+      List<UsageEvent> fresh = new ArrayList<>(claimed.size());
+      for (UsageEvent e : events) {
+        if (claimed.contains(PendingBatch.dedupKey(e))) {
+          fresh.add(e);
+        }
+      }
+      return fresh;
+    });
+  }
+
+  private Future<Void> updateUsers(SqlConnection conn, LedgerDelta delta, Map<Integer, long[]> out) {
+    int n = delta.users().size();
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    Integer[] ids = new Integer[n];
+    Long[] quota = new Long[n];
+    Integer[] requests = new Integer[n];
+    int i = 0;
+    for (var e : delta.users().entrySet()) {
+      ids[i] = e.getKey();
+      quota[i] = e.getValue().quota();
+      requests[i++] = e.getValue().requests();
+    }
+    return conn.preparedQuery(USERS).execute(args(ids, quota, requests)).map(rows -> {
+      for (Row row : rows) {
+        long after = row.getLong(1);
+        out.put(row.getInteger(0), new long[] {after + row.getLong(3), after, row.getLong(2)});
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> updateTokens(SqlConnection conn, LedgerDelta delta, Map<Integer, long[]> out) {
+    if (delta.tokens().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(TOKENS).execute(args(ids(delta.tokens()), amounts(delta.tokens()))).map(rows -> {
+      for (Row row : rows) {
+        if (!row.getBoolean(3)) {
+          out.put(row.getInteger(0), new long[] {row.getLong(1), row.getLong(2)});
+        }
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> updateChannels(SqlConnection conn, LedgerDelta delta) {
+    if (delta.channels().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Integer[] ids = ids(delta.channels());
+    return conn.preparedQuery(LOCK_CHANNELS).execute(args((Object) ids))
+        .compose(locked -> conn.preparedQuery(CHANNELS).execute(args(ids, amounts(delta.channels()))))
+        .mapEmpty();
+  }
+
+  private Future<Void> insertLogs(SqlConnection conn, List<UsageEvent> logs) {
+    int n = logs.size();
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    Integer[] user = new Integer[n];
+    Long[] created = new Long[n];
+    Integer[] type = new Integer[n];
+    String[] content = new String[n];
+    String[] username = new String[n];
+    String[] tokenName = new String[n];
+    String[] model = new String[n];
+    Long[] quota = new Long[n];
+    Integer[] prompt = new Integer[n];
+    Integer[] completion = new Integer[n];
+    Integer[] channel = new Integer[n];
+    String[] requestId = new String[n];
+    Long[] elapsed = new Long[n];
+    Boolean[] stream = new Boolean[n];
+    Boolean[] reset = new Boolean[n];
+    Integer[] token = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      UsageEvent e = logs.get(i);
+      user[i] = e.userId();
+      created[i] = occurredAt(e);
+      type[i] = e.type() == 0 ? UsageEvent.TYPE_CONSUME : e.type();
+      content[i] = e.content();
+      username[i] = cut(e.username(), 64);
+      tokenName[i] = cut(e.tokenName(), 64);
+      model[i] = cut(e.requestedModel().isEmpty() ? e.upstreamModel() : e.requestedModel(), 255);
+      quota[i] = e.quota();
+      prompt[i] = (int) Math.min(Integer.MAX_VALUE, e.promptTokens());
+      completion[i] = (int) Math.min(Integer.MAX_VALUE, e.completionTokens());
+      channel[i] = e.channelId();
+      requestId[i] = requestId(e);
+      elapsed[i] = e.latencyMillis();
+      stream[i] = e.stream();
+      reset[i] = e.systemPromptReset();
+      token[i] = e.tokenId();
+    }
+    return conn.preparedQuery(LOGS).execute(args(user, created, type, content, username, tokenName, model, quota,
+        prompt, completion, channel, requestId, elapsed, stream, reset, token)).mapEmpty();
+  }
+
+  private Future<Void> storeOffsets(SqlConnection conn, Map<Integer, Long> offsets) {
+    if (offsets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(OFFSETS).execute(args(group, topic, ids(offsets), amounts(offsets))).mapEmpty();
+  }
+
+  /** One parameter per value (arrays stay one parameter each, unlike {@code Tuple.of}'s varargs). */
+  private static Tuple args(Object... values) {
+    Tuple t = Tuple.tuple();
+    for (Object v : values) {
+      t.addValue(v);
+    }
+    return t;
+  }
+
+  /** The request id as stored (at most 64 characters, the column's width). */
+  static String requestId(UsageEvent e) {
+    return cut(e.requestId(), MAX_ID);
+  }
+
+  /** The event's time in Unix seconds (logs.created_at, usage_applied.occurred_at). */
+  static long occurredAt(UsageEvent e) {
+    return Math.floorDiv(e.occurredAtMillis(), 1000L);
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private static Integer[] ids(Map<Integer, Long> m) {
+    return m.keySet().toArray(new Integer[0]);
+  }
+
+  private static Long[] amounts(Map<Integer, Long> m) {
+    return m.values().toArray(new Long[0]);
+  }
+}

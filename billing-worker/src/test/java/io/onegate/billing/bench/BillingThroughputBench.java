@@ -1,0 +1,171 @@
+package io.onegate.billing.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.onegate.billing.BillingWorkerApplication;
+import io.onegate.common.config.Config;
+import io.onegate.common.config.PostgresDsn;
+import io.onegate.common.config.Settings;
+import io.onegate.common.event.UsageEvent;
+import io.onegate.common.kafka.KafkaSupport;
+import io.onegate.common.kafka.Topics;
+import io.onegate.common.process.ProcessMain;
+import io.onegate.common.process.ProcessRuntime;
+import io.onegate.embedded.EmbeddedPostgresServer;
+import io.onegate.embedded.FreePorts;
+import io.onegate.testkit.TestInfra;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark (not part of the suite: run by bench/billing/throughput.sh with -Dtest=BillingThroughputBench).
+ * One billing worker, a durable PostgreSQL (fsync on) and the real broker: (1) drain a backlog of BACKLOG events,
+ * (2) a sustained RATE events/s for SECONDS seconds with the consumer lag sampled every 500 ms.
+ */
+class BillingThroughputBench {
+  private static final int BACKLOG = Integer.getInteger("bench.backlog", 300_000);
+  private static final int RATE = Integer.getInteger("bench.rate", 20_000);
+  private static final int SECONDS = Integer.getInteger("bench.seconds", 30);
+  private static final int USERS = 5000;
+  private static String pgDir;
+
+  @Test
+  void throughput() throws Exception {
+    pgDir = Files.createTempDirectory("onegate-bench-pg-").resolve("data").toString();
+    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(Optional.of(java.nio.file.Path.of(pgDir)),
+        FreePorts.find());
+    Config config = TestInfra.get().freshConfig(Map.of(Settings.SQL_DSN.name(), pg.dsn(),
+        Settings.BATCH_UPDATE_INTERVAL.name(), System.getProperty("bench.interval", "5"),
+        Settings.KAFKA_PARTITIONS.name(), "6", Settings.LOG_LEVEL.name(), System.getProperty("bench.log", "warn")));
+    ProcessRuntime runtime = ProcessRuntime.start(config).toCompletionStage().toCompletableFuture()
+        .get(120, TimeUnit.SECONDS);
+    try (Connection c = connect(pg.dsn()); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO users (username, password, quota) SELECT 'b' || g, 'x', 1000000000000 "
+          + "FROM generate_series(1, " + USERS + ") g");
+      s.execute("INSERT INTO tokens (user_id, key, name, remain_quota, unlimited_quota) SELECT id, md5(id::text || "
+          + "k::text) || 'abcdefghijklmnop', 't' || k, 1000000000000, k = 1 FROM users, generate_series(0, 1) k");
+      s.execute("INSERT INTO channels (name, key) SELECT 'c' || g, 'k' FROM generate_series(1, 50) g");
+    }
+    String topic = Topics.of(config).usage();
+    SplittableRandom random = new SplittableRandom(1);
+    int sent = 0;
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaSupport.producerProps(config, "bench"))) {
+      for (; sent < BACKLOG; sent++) {
+        UsageEvent e = event(random, sent);
+        producer.send(new ProducerRecord<>(topic, e.kafkaKey(), e.encode()));
+      }
+      producer.flush();
+      long t0 = System.nanoTime();
+      double cpu0 = cpuSeconds();
+      double pg0 = pgCpuSeconds();
+      ProcessMain.Application worker = BillingWorkerApplication.start(runtime).toCompletionStage()
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      while (stored(pg.dsn()) < BACKLOG) {
+        Thread.sleep(100);
+      }
+      double drainSeconds = (System.nanoTime() - t0) / 1e9;
+      double cpu = cpuSeconds() - cpu0;
+      double pgCpu = pgCpuSeconds() - pg0;
+      System.out.printf("BENCH backlog CPU split: JVM (worker + broker) %.1f s, PostgreSQL %.1f s%n", cpu - pgCpu,
+          pgCpu);
+      System.out.printf("BENCH backlog: %d events applied in %.1f s = %.0f events/s (worker start included); CPU "
+          + "used by worker + broker + PostgreSQL: %.1f s = %.1f µs/event -> %.0f events/s on 2 idle cores; "
+          + "load average %s%n", BACKLOG, drainSeconds, BACKLOG / drainSeconds, cpu, cpu * 1e6 / BACKLOG,
+          2 * BACKLOG / cpu, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
+      long start = System.nanoTime();
+      long maxLag = 0;
+      long lagSum = 0;
+      int samples = 0;
+      long nextSample = start;
+      int target = BACKLOG + RATE * SECONDS;
+      while (sent < target) {
+        long due = start + (long) ((sent - BACKLOG) * (1e9 / RATE));
+        long now = System.nanoTime();
+        if (now < due) {
+          if (now >= nextSample) {
+            long lag = sent - stored(pg.dsn());
+            maxLag = Math.max(maxLag, lag);
+            lagSum += lag;
+            samples++;
+            nextSample = now + 500_000_000L;
+          } else {
+            Thread.sleep(0, 200_000);
+          }
+          continue;
+        }
+        UsageEvent e = event(random, sent);
+        producer.send(new ProducerRecord<>(topic, e.kafkaKey(), e.encode()));
+        sent++;
+      }
+      producer.flush();
+      double produceSeconds = (System.nanoTime() - start) / 1e9;
+      long drainStart = System.nanoTime();
+      while (stored(pg.dsn()) < sent) {
+        Thread.sleep(50);
+      }
+      double total = (System.nanoTime() - start) / 1e9;
+      System.out.printf("BENCH sustained: offered %d events/s for %.1f s (%d events); achieved %.0f events/s "
+          + "end to end; consumer lag max %d events, mean %d (sampled every 500 ms, includes up to one "
+          + "BATCH_UPDATE_INTERVAL of buffering); drained %.1f s after the last send%n", RATE, produceSeconds,
+          RATE * SECONDS, RATE * SECONDS / total, maxLag, samples == 0 ? 0 : lagSum / samples,
+          (System.nanoTime() - drainStart) / 1e9);
+      try (Connection c = connect(pg.dsn()); Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT count(*) FROM logs WHERE type = 2")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(sent);
+      }
+      ProcessRuntime.awaitQuietly(worker.stop(), Duration.ofSeconds(30));
+    } finally {
+      runtime.closeBlocking(Duration.ofSeconds(15));
+      pg.close();
+      io.onegate.billing.TestFiles.deleteTree(java.nio.file.Path.of(pgDir).getParent());
+    }
+  }
+
+  /** CPU seconds of this JVM (worker, broker) and of the PostgreSQL server (postmaster and backends). */
+  private static double cpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)
+        + pgCpuSeconds();
+  }
+
+  /** The postmaster started on this bench's data directory (daemonized, so not our descendant) and its children. */
+  private static double pgCpuSeconds() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(pgDir)).orElse(false))
+        .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+        .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+  }
+
+  private static UsageEvent event(SplittableRandom random, int i) {
+    int user = 1 + random.nextInt(USERS) + 1; // root is user 1
+    int token = (user - 2) * 2 + 1 + random.nextInt(2);
+    return new UsageEvent(1, "bench-" + i, System.currentTimeMillis(), 2, user, "b" + (user - 1), token, "t",
+        false, 1 + random.nextInt(50), 1, "default", "gpt-4o-mini", "gpt-4o-mini", 500 + random.nextInt(1000),
+        random.nextInt(500), 1 + random.nextInt(2000), 0, true, 800, "success", 200, "模型倍率 0.08", false, "");
+  }
+
+  private static long stored(String dsn) throws Exception {
+    try (Connection c = connect(dsn); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static Connection connect(String dsn) throws Exception {
+    PostgresDsn d = PostgresDsn.parse(dsn);
+    return DriverManager.getConnection(d.jdbcUrl(), d.user(), d.password());
+  }
+}
