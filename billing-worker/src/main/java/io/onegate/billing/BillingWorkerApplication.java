@@ -1,6 +1,7 @@
 package io.onegate.billing;
 
 import io.onegate.billing.channels.BalanceFetcher;
+import io.onegate.billing.channels.BalanceRefreshService;
 import io.onegate.billing.channels.ChannelBalanceRefresher;
 import io.onegate.billing.consumer.UsageConsumer;
 import io.onegate.common.crypto.KeyCipher;
@@ -67,11 +68,12 @@ public final class BillingWorkerApplication implements ProcessMain.Application {
           consumer.start("billing-" + runtime.hazelcast().getLocalEndpoint().getUuid());
           long timer = runtime.vertx().setPeriodic(MAINTENANCE_PERIOD_MS, id -> maintainer.run());
           int balanceMinutes = config.get(Settings.CHANNEL_UPDATE_FREQUENCY);
+          ChannelBalanceRefresher refresher = new ChannelBalanceRefresher(runtime.vertx(), runtime.pg(),
+              new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)),
+              new BalanceFetcher(WebClient.create(runtime.vertx()), clock), clock,
+              Duration.ofSeconds(config.get(Settings.POLLING_INTERVAL)));
+          BalanceRefreshService.start(runtime.vertx(), refresher);
           if (balanceMinutes > 0) {
-            ChannelBalanceRefresher refresher = new ChannelBalanceRefresher(runtime.vertx(), runtime.pg(),
-                new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)),
-                new BalanceFetcher(WebClient.create(runtime.vertx()), clock), clock,
-                Duration.ofSeconds(config.get(Settings.POLLING_INTERVAL)));
             runtime.vertx().setPeriodic(Duration.ofMinutes(balanceMinutes).toMillis(), id -> refresher.refreshAll());
           }
           return WorkerHttpServer.start(runtime, config.get(Settings.BILLING_WORKER_PORT))

@@ -43,7 +43,8 @@ public final class GatewayApplication implements ProcessMain.Application {
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
     ManagementApi.Collaborators defaults = ManagementApi.Collaborators.defaults();
     ManagementApi api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(
-        new EventBusChannelTester(runtime.vertx(), runtime.pg()), defaults.balances(),
+        new EventBusChannelTester(runtime.vertx(), runtime.pg()),
+        new io.onegate.gateway.api.EventBusBalanceRefresher(runtime.vertx()),
         new RegistryModelCatalog(ProviderRegistry.defaults(), defaults.models()),
         new LiveBalanceSync(runtime.vertx(), balances)));
     ConsoleRoutes.mount(router);

@@ -55,6 +55,28 @@ public final class ChannelBalanceRefresher {
         });
   }
 
+  /**
+   * Refreshes one channel now (the admin's "update balance"): completes with the stored balance, or fails with a
+   * message when the channel does not exist or its type exposes no balance.
+   */
+  public Future<Double> refreshChannel(int channelId) {
+    return channels.load(channelId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new IllegalArgumentException("channel " + channelId + " not found"));
+      }
+      Channel channel = found.get();
+      if (!BalanceFetcher.supports(channel.type())) {
+        return Future.failedFuture(new IllegalArgumentException("channel type " + channel.type()
+            + " has no balance endpoint"));
+      }
+      return fetcher.fetch(channel).compose(balance -> balance.isEmpty()
+          ? Future.failedFuture(new IllegalStateException("the provider did not report a balance"))
+          : pg.preparedQuery("UPDATE channels SET balance = $2, balance_updated_time = $3 WHERE id = $1")
+              .execute(Tuple.of(channel.id(), balance.get(), clock.instant().getEpochSecond()))
+              .map(balance.get()));
+    });
+  }
+
   private Future<Integer> refresh(List<Channel> list) {
     AtomicInteger updated = new AtomicInteger();
     Future<Void> chain = Future.succeededFuture();

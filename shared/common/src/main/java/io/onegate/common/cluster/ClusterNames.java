@@ -33,4 +33,11 @@ public final class ClusterNames {
    * {@code {"user_id":n,"username":"…","email":"…","remaining_quota":n}} → email to the user and the webhook.
    */
   public static final String NOTIFY_LOW_BALANCE_ADDRESS = "onegate.notify.low-balance";
+
+  /**
+   * Event-bus address (request/reply) of the billing workers' channel balance refresh: {@code {"channel_id": n}}
+   * → {@code {"balance": usd}}, or {@code {"all": true}} → starts a round; failure code 404 (no such channel) or 400
+   * (the type has no balance endpoint).
+   */
+  public static final String BILLING_REFRESH_BALANCE_ADDRESS = "onegate.billing.refresh-balance";
 }
