@@ -45,6 +45,9 @@ final class AuthFilter implements RelayFilter {
     // Reserved at the price of the top tier's mapping; settled at the price of the channel that served.
     Channel first = tiers.get(0).channels().get(0);
     String priced = first.upstreamModel(request.model());
+    if (!snapshot.prices().knowsGroup(caller.user().group())) {
+      return Future.succeededFuture(RelayResult.refused(GatewayError.GROUP_NOT_PRICED, caller.user().group()));
+    }
     Optional<PriceBook.Price> price = snapshot.prices().price(priced, first.type(), caller.user().group());
     if (price.isEmpty()) {
       return Future.succeededFuture(RelayResult.refused(GatewayError.MODEL_NOT_PRICED, priced));

@@ -10,6 +10,8 @@ public enum GatewayError {
   INVALID_REQUEST(400, "invalid_request_error", "invalid_request", "%s"),
   MODEL_NOT_PRICED(400, "invalid_request_error", "model_not_priced",
       "Model %s has no price (set ModelRatio or ModelPrice): it cannot be billed, so it is not served"),
+  GROUP_NOT_PRICED(403, "one_api_error", "group_not_priced",
+      "Group %s has no ratio (add it to the GroupRatio option): its users cannot be billed, so they are not served"),
   MISSING_API_KEY(401, "invalid_request_error", "missing_api_key",
       "No API key provided: send the header 'Authorization: Bearer sk-...'"),
   INVALID_API_KEY(401, "invalid_request_error", "invalid_api_key", "Invalid API key"),

@@ -59,6 +59,8 @@ class TwoNodeTest {
             "chat.completion").put("choices", new JsonArray()).put("usage", new JsonObject()
             .put("prompt_tokens", 10).put("completion_tokens", 1).put("total_tokens", 11)).encode())));
     RelayFixture.option(rt1, "ModelRatio", "{\"test-model\":1}");
+    // Groups must be priced (unknown groups are refused, One API's silent ratio 1 is quirk Q10).
+    RelayFixture.option(rt1, "GroupRatio", "{\"default\":1,\"slow\":1}");
     RelayFixture.option(rt1, "PreConsumedQuota", "1000");
     int carol = RelayFixture.user(rt1, "carol", 1, 1_000_000_000L, "default");
     int dave = RelayFixture.user(rt1, "dave", 1, 3_500L, "slow");
