@@ -230,6 +230,7 @@ class ConsoleSeedTourTest {
     String chat = "{\"model\":\"gpt-3.5-turbo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
     HttpResponse<String> reply = eventually(() -> {
       HttpResponse<String> r = send("POST", "/v1/chat/completions", chat, Map.of("Authorization", "Bearer " + key));
+      lastState = "chat answered " + r.statusCode() + " " + r.body();
       return r.statusCode() == 200 ? r : null;
     });
     assertThat(new JsonObject(reply.body()).getJsonArray("choices").getJsonObject(0).getJsonObject("message")
@@ -239,6 +240,7 @@ class ConsoleSeedTourTest {
     eventually(() -> {
       open("/log");
       WebElement table = awaitAny("[data-testid=log-table], p.empty");
+      lastState = "logs page: " + table.getText();
       return table.getText().contains("gpt-3.5-turbo") && table.getText().contains("tour") ? table : null;
     });
     screenshot("tour-logs");
@@ -248,6 +250,7 @@ class ConsoleSeedTourTest {
       open("/dashboard");
       WebElement balance = await(By.cssSelector("[data-testid=balance]"));
       long raw = Long.parseLong(balance.getAttribute("data-raw"));
+      lastState = "dashboard balance " + raw + " shown as " + balance.getText() + "; database: " + dbState();
       return raw < ROOT_BALANCE && !balance.getText().equals("$2") ? balance : null;
     });
     assertThat(Long.parseLong(driver.findElement(By.cssSelector("[data-testid=request-count]")).getAttribute("data-raw")))
@@ -272,6 +275,25 @@ class ConsoleSeedTourTest {
   }
 
   /** Retries supplier (null = not yet) for up to 30 s, then fails with the last state. */
+  private static volatile String lastState = "";
+
+  private static String dbState() {
+    try {
+      var users = runtime.pg().query("SELECT id, quota, used_quota, request_count FROM users ORDER BY id").execute()
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      StringBuilder out = new StringBuilder();
+      users.forEach(r -> out.append(" user ").append(r.getInteger(0)).append(" quota=").append(r.getLong(1))
+          .append(" used=").append(r.getLong(2)).append(" requests=").append(r.getInteger(3)));
+      var logs = runtime.pg().query("SELECT user_id, quota, token_name FROM logs WHERE type = 2").execute()
+          .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      logs.forEach(r -> out.append(" consume-log user=").append(r.getInteger(0)).append(" quota=")
+          .append(r.getLong(1)).append(" token=").append(r.getString(2)));
+      return out.toString();
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
   private static <T> T eventually(Supplier<T> supplier) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
@@ -280,7 +302,7 @@ class ConsoleSeedTourTest {
         return value;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
+        throw new AssertionError("condition not met within 30 s; last seen: " + lastState);
       }
       Thread.sleep(1000);
     }

@@ -103,7 +103,9 @@ final class Dispatcher {
       }
       Buffer body = adaptor.response(spec, raw);
       HttpServerResponse out = client.response();
-      if (!client.closed()) {
+      // Decide before writing: an HTTP/2 stream counts as closed once its response has ended.
+      boolean aborted = client.closed();
+      if (!aborted) {
         out.setStatusCode(status).putHeader("Content-Type", contentType == null ? "application/json" : contentType)
             .end(body);
       }
@@ -112,8 +114,8 @@ final class Dispatcher {
         long completion = estimator.count(spec.upstreamModel(), ResponseText.of(spec.endpoint(), body, contentType));
         usage = new Usage(promptEstimate, completion, Usage.Source.ESTIMATED);
       }
-      return new AttemptResult(client.closed() ? AttemptResult.Kind.CLIENT_ABORTED : AttemptResult.Kind.DELIVERED,
-          status, null, client.closed() ? Usage.NONE : usage);
+      return new AttemptResult(aborted ? AttemptResult.Kind.CLIENT_ABORTED : AttemptResult.Kind.DELIVERED,
+          status, null, aborted ? Usage.NONE : usage);
     }).otherwise(err -> client.closed()
         ? new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null, Usage.NONE)
         : AttemptResult.failed(networkFailure(err)));
