@@ -3,19 +3,14 @@ package io.onegate.providers.ali;
 import io.onegate.providers.spi.AttemptSpec;
 import io.onegate.providers.spi.ClientRequest;
 import io.onegate.providers.spi.Endpoint;
-import io.onegate.providers.spi.ProviderAdaptor;
 import io.onegate.providers.spi.StreamTranslator;
 import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.UpstreamRequest;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.support.ChunkWriter;
+import io.onegate.providers.support.JsonDialectAdaptor;
 import io.onegate.providers.support.Json;
-import io.onegate.providers.support.OpenAiBodies;
 import io.onegate.providers.support.TranslationEnv;
-import io.onegate.providers.support.UpstreamErrors;
 import io.onegate.providers.support.Urls;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +22,7 @@ import java.util.Map;
  * {@code {base}/api/v1/services/embeddings/text-embedding/text-embedding}, {@code Authorization: Bearer <key>};
  * the channel's {@code plugin} config is sent as {@code X-DashScope-Plugin}. Stateless.
  */
-public final class AliAdaptor implements ProviderAdaptor {
+public final class AliAdaptor extends JsonDialectAdaptor {
   public static final String DEFAULT_BASE_URL = "https://dashscope.aliyuncs.com";
   private static final List<String> MODELS = List.of("qwen-long", "qwen-turbo", "qwen-turbo-latest", "qwen-plus",
       "qwen-plus-latest", "qwen-max", "qwen-max-latest", "qwen-max-longcontext", "qwen-math-plus",
@@ -80,40 +75,24 @@ public final class AliAdaptor implements ProviderAdaptor {
   }
 
   @Override
-  public boolean passThrough(AttemptSpec spec) {
-    return false;
-  }
-
-  @Override
-  public UpstreamFailure failureInBody(AttemptSpec spec, Buffer body) {
-    JsonObject json = Json.object(body);
-    if (json == null) {
-      return UpstreamErrors.malformed(200);
-    }
+  protected UpstreamFailure errorInBody(JsonObject json) {
     return AliErrorClassifier.isError(json) ? AliErrorClassifier.classify(200, json) : null;
   }
 
   @Override
-  public Buffer response(AttemptSpec spec, Buffer upstreamBody) {
-    JsonObject json = Json.object(upstreamBody);
-    json = json == null ? new JsonObject() : json;
-    return (spec.endpoint() == Endpoint.EMBEDDINGS ? AliResponseTranslator.embeddings(json, spec.upstreamModel())
-        : AliResponseTranslator.chat(json, spec.upstreamModel(), env)).toBuffer();
+  protected JsonObject translate(AttemptSpec spec, JsonObject json) {
+    return spec.endpoint() == Endpoint.EMBEDDINGS ? AliResponseTranslator.embeddings(json, spec.upstreamModel())
+        : AliResponseTranslator.chat(json, spec.upstreamModel(), env);
   }
 
   @Override
-  public Usage usage(AttemptSpec spec, Buffer openAiResponseBody) {
-    return OpenAiBodies.usageOf(openAiResponseBody);
+  protected UpstreamFailure classifyError(int status, JsonObject json) {
+    return AliErrorClassifier.classify(status, json);
   }
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
     return new AliStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()));
-  }
-
-  @Override
-  public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return AliErrorClassifier.classify(status, Json.object(body));
   }
 
   @Override

@@ -4,19 +4,14 @@ import io.onegate.providers.spi.AttemptSpec;
 import io.onegate.providers.spi.ClientRequest;
 import io.onegate.providers.spi.CredentialSource;
 import io.onegate.providers.spi.Endpoint;
-import io.onegate.providers.spi.ProviderAdaptor;
 import io.onegate.providers.spi.StreamTranslator;
 import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.UpstreamRequest;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.support.ChunkWriter;
+import io.onegate.providers.support.JsonDialectAdaptor;
 import io.onegate.providers.support.Json;
-import io.onegate.providers.support.OpenAiBodies;
 import io.onegate.providers.support.TranslationEnv;
-import io.onegate.providers.support.UpstreamErrors;
 import io.onegate.providers.support.Urls;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +21,7 @@ import java.util.Map;
  * and {@code …/embeddings/{endpoint}} with {@code ?access_token=} from {@link BaiduAccessTokens} (key
  * {@code AK|SK}). Errors arrive in 200 bodies ({@link #failureInBody}). Stateless.
  */
-public final class BaiduAdaptor implements ProviderAdaptor {
+public final class BaiduAdaptor extends JsonDialectAdaptor {
   public static final String DEFAULT_BASE_URL = "https://aip.baidubce.com";
   private static final String PREFIX = "/rpc/2.0/ai_custom/v1/wenxinworkshop/";
 
@@ -68,40 +63,24 @@ public final class BaiduAdaptor implements ProviderAdaptor {
   }
 
   @Override
-  public boolean passThrough(AttemptSpec spec) {
-    return false;
-  }
-
-  @Override
-  public UpstreamFailure failureInBody(AttemptSpec spec, Buffer body) {
-    JsonObject json = Json.object(body);
-    if (json == null) {
-      return UpstreamErrors.malformed(200);
-    }
+  protected UpstreamFailure errorInBody(JsonObject json) {
     return BaiduErrorClassifier.isError(json) ? BaiduErrorClassifier.classify(200, json) : null;
   }
 
   @Override
-  public Buffer response(AttemptSpec spec, Buffer upstreamBody) {
-    JsonObject json = Json.object(upstreamBody);
-    json = json == null ? new JsonObject() : json;
-    return (spec.endpoint() == Endpoint.EMBEDDINGS ? BaiduTranslator.embeddingResponse(json, spec.upstreamModel())
-        : BaiduTranslator.chatResponse(json, spec.upstreamModel(), env)).toBuffer();
+  protected JsonObject translate(AttemptSpec spec, JsonObject json) {
+    return spec.endpoint() == Endpoint.EMBEDDINGS ? BaiduTranslator.embeddingResponse(json, spec.upstreamModel())
+        : BaiduTranslator.chatResponse(json, spec.upstreamModel(), env);
   }
 
   @Override
-  public Usage usage(AttemptSpec spec, Buffer openAiResponseBody) {
-    return OpenAiBodies.usageOf(openAiResponseBody);
+  protected UpstreamFailure classifyError(int status, JsonObject json) {
+    return BaiduErrorClassifier.classify(status, json);
   }
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
     return new BaiduStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()));
-  }
-
-  @Override
-  public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return BaiduErrorClassifier.classify(status, Json.object(body));
   }
 
   @Override

@@ -4,19 +4,14 @@ import io.onegate.providers.spi.AttemptSpec;
 import io.onegate.providers.spi.ClientRequest;
 import io.onegate.providers.spi.CredentialSource;
 import io.onegate.providers.spi.Endpoint;
-import io.onegate.providers.spi.ProviderAdaptor;
 import io.onegate.providers.spi.StreamTranslator;
 import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.UpstreamRequest;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.support.ChunkWriter;
+import io.onegate.providers.support.JsonDialectAdaptor;
 import io.onegate.providers.support.Json;
-import io.onegate.providers.support.OpenAiBodies;
 import io.onegate.providers.support.TranslationEnv;
-import io.onegate.providers.support.UpstreamErrors;
 import io.onegate.providers.support.Urls;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +23,7 @@ import java.util.Map;
  * {@code Authorization: Bearer <JWT>} where the JWT comes from {@link ZhipuJwtCredentials} (the transport caches
  * it until its expiry). The legacy v3 {@code chatglm_*} invoke API is not supported.
  */
-public final class ZhipuAdaptor implements ProviderAdaptor {
+public final class ZhipuAdaptor extends JsonDialectAdaptor {
   public static final String DEFAULT_BASE_URL = "https://open.bigmodel.cn";
   private static final List<String> MODELS = List.of("glm-4", "glm-4v", "glm-3-turbo", "glm-4-plus",
       "glm-4-air", "glm-4-airx", "glm-4-flash", "glm-4-long", "embedding-2", "embedding-3");
@@ -84,40 +79,24 @@ public final class ZhipuAdaptor implements ProviderAdaptor {
   }
 
   @Override
-  public boolean passThrough(AttemptSpec spec) {
-    return false;
-  }
-
-  @Override
-  public UpstreamFailure failureInBody(AttemptSpec spec, Buffer body) {
-    JsonObject json = Json.object(body);
-    if (json == null) {
-      return UpstreamErrors.malformed(200);
-    }
+  protected UpstreamFailure errorInBody(JsonObject json) {
     return Json.obj(json, "error") != null ? ZhipuErrorClassifier.classify(200, json) : null;
   }
 
   @Override
-  public Buffer response(AttemptSpec spec, Buffer upstreamBody) {
-    JsonObject json = Json.object(upstreamBody);
-    json = json == null ? new JsonObject() : json;
-    return (spec.endpoint() == Endpoint.EMBEDDINGS ? ZhipuResponses.embeddings(json, spec.upstreamModel())
-        : ZhipuResponses.chat(json, spec.upstreamModel(), env)).toBuffer();
+  protected JsonObject translate(AttemptSpec spec, JsonObject json) {
+    return spec.endpoint() == Endpoint.EMBEDDINGS ? ZhipuResponses.embeddings(json, spec.upstreamModel())
+        : ZhipuResponses.chat(json, spec.upstreamModel(), env);
   }
 
   @Override
-  public Usage usage(AttemptSpec spec, Buffer openAiResponseBody) {
-    return OpenAiBodies.usageOf(openAiResponseBody);
+  protected UpstreamFailure classifyError(int status, JsonObject json) {
+    return ZhipuErrorClassifier.classify(status, json);
   }
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
     return new ZhipuStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()));
-  }
-
-  @Override
-  public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return ZhipuErrorClassifier.classify(status, Json.object(body));
   }
 
   @Override
