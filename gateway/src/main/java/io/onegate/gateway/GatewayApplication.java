@@ -13,7 +13,6 @@ import io.onegate.gateway.relay.RelayRoutes;
 import io.onegate.gateway.web.ConsoleRoutes;
 import io.onegate.providers.registry.ProviderRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
@@ -22,12 +21,13 @@ import io.vertx.ext.web.Router;
  * metrics) on one HTTP server on {@code PORT}.
  */
 public final class GatewayApplication implements ProcessMain.Application {
-  private final HttpServer server;
+  private final HttpServerVerticle.Servers servers;
   private final ManagementApi managementApi;
   private final RelayRoutes.Mounted relay;
 
-  private GatewayApplication(HttpServer server, ManagementApi managementApi, RelayRoutes.Mounted relay) {
-    this.server = server;
+  private GatewayApplication(HttpServerVerticle.Servers servers, ManagementApi managementApi,
+                             RelayRoutes.Mounted relay) {
+    this.servers = servers;
     this.managementApi = managementApi;
     this.relay = relay;
   }
@@ -48,19 +48,20 @@ public final class GatewayApplication implements ProcessMain.Application {
         new RegistryModelCatalog(ProviderRegistry.defaults(), defaults.models()),
         new LiveBalanceSync(runtime.vertx(), balances)));
     ConsoleRoutes.mount(router);
-    return RelayRoutes.mount(router, runtime).compose(relay ->
-        runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0").setDecompressionSupported(true))
-            .requestHandler(router)
-            .listen(runtime.config().get(Settings.PORT))
-            .map(server -> new GatewayApplication(server, api, relay)));
+    HttpServerOptions options = new HttpServerOptions().setHost("0.0.0.0").setDecompressionSupported(true);
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return RelayRoutes.mount(router, runtime)
+        .compose(relay -> HttpServerVerticle.deploy(runtime.vertx(), router, options,
+                runtime.config().get(Settings.PORT), instances)
+            .map(servers -> new GatewayApplication(servers, api, relay)));
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.port();
   }
 
   @Override
   public Future<Void> stop() {
-    return server.close().eventually(relay::stop).eventually(managementApi::close);
+    return servers.close().eventually(relay::stop).eventually(managementApi::close);
   }
 }

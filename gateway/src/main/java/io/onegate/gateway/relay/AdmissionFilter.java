@@ -57,9 +57,7 @@ final class AdmissionFilter implements RelayFilter {
         .price(upstreamModel, result.channel().type(), ctx.caller().user().group()).orElse(ctx.price());
     long quota = billable ? charges(ctx).charge(ctx.endpoint(), price, ctx.request().body().json(),
         usage.promptTokens(), usage.completionTokens()) : 0;
-    s.balances().settle(ctx.vertxContext(), ctx.caller().user().id(), ctx.limitedTokenId(), ctx.reserved(), quota)
-        .onFailure(err -> LOG.error("request {}: settling the live balance failed: {}", ctx.requestId(),
-            err.getMessage()));
+    s.balances().settle(ctx.vertxContext(), ctx.caller().user().id(), ctx.limitedTokenId(), ctx.reserved(), quota);
     String status = switch (r.kind()) {
       case DELIVERED, TRUNCATED -> "success";
       case CLIENT_ABORTED -> "client_aborted";

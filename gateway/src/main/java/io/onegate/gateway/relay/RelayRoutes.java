@@ -1,5 +1,6 @@
 package io.onegate.gateway.relay;
 
+import io.onegate.common.balance.BalanceLeases;
 import io.onegate.common.balance.LiveBalances;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
@@ -44,10 +45,15 @@ public final class RelayRoutes {
   }
 
   /** What {@link #mount} started, to stop on shutdown. */
-  public record Mounted(RelayServices services, StateStore state) {
+  public record Mounted(RelayServices services, StateStore state, Vertx vertx, long leaseTimer) {
     public Future<Void> stop() {
-      services.events().close();
-      return state.stop().eventually(() -> services.upstream().close());
+      vertx.cancelTimer(leaseTimer);
+      return services.balances().returnAll(vertx.getOrCreateContext())
+          .eventually(() -> {
+            services.events().close();
+            return state.stop();
+          })
+          .eventually(() -> services.upstream().close());
     }
   }
 
@@ -61,7 +67,7 @@ public final class RelayRoutes {
         .compose(state -> vertx.executeBlocking(() -> services(runtime, state), false)
             .map(services -> {
               mount(router, vertx, services);
-              return new Mounted(services, state);
+              return new Mounted(services, state, vertx, services.balances().startIdleReturn(vertx));
             }));
   }
 
@@ -72,7 +78,10 @@ public final class RelayRoutes {
     Path spillDir = config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
         .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
         .resolve("gateway-" + config.get(Settings.PORT));
-    return services(runtime, state, KafkaSupport.producerProps(config, "onegate-gateway-events"), spillDir);
+    java.util.Map<String, Object> producer = KafkaSupport.producerProps(config, "onegate-gateway-events");
+    // Events are not latency-critical: a longer linger turns per-request sends into a few batches per second.
+    producer.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 10);
+    return services(runtime, state, producer, spillDir);
   }
 
   /** As above with explicit event-producer settings and spill directory (tests point them elsewhere). */
@@ -90,9 +99,15 @@ public final class RelayRoutes {
     Clock clock = Clock.systemUTC();
     return new RelayServices(state, ProviderRegistry.defaults(), upstream,
         new CredentialCache(upstream, clock, Duration.ofMinutes(5)), new TokenEstimator(),
-        new LiveBalances(runtime.hazelcast()), events, Topics.of(config),
+        new BalanceLeases(new LiveBalances(runtime.hazelcast()), leasePolicy(config), System::nanoTime), events,
+        Topics.of(config),
         new ClientIp(IpRange.parseList(config.get(Settings.TRUSTED_PROXIES))), clock, new Random(),
         config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L);
+  }
+
+  /** Leases of up to BALANCE_LEASE_MAX_QUOTA, 64 requests' worth, while 16× is left, given back after 1 s idle. */
+  static BalanceLeases.Policy leasePolicy(Config config) {
+    return new BalanceLeases.Policy(config.get(Settings.BALANCE_LEASE_MAX_QUOTA), 64, 16, 1_000_000_000L);
   }
 
   /** Mounts {@code /v1/*} on {@code router} with the given services. */

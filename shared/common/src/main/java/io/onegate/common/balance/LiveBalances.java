@@ -65,6 +65,36 @@ public final class LiveBalances {
     });
   }
 
+  /**
+   * One atomic step of a node's lease on a user's balance (see {@link BalanceLeases}): pending drops by
+   * {@code giveBack} (the node's unused lease; negative when the node owes), then {@code amount} is reserved and,
+   * when the balance left allows, an extra lease of up to {@code maxExtra} is granted: at most 1/{@code headroom}
+   * of what is left, and only if that is at least {@code amount}. Completes with the extra granted (≥ 0), or -1
+   * when the balance does not cover {@code amount} (the give-back is applied either way).
+   */
+  public Future<Long> leaseUser(Context ctx, int userId, long seed, long giveBack, long amount, long maxExtra,
+                                int headroom) {
+    return on(ctx, users.submitToKey(userId, new Lease(seed, giveBack, amount, maxExtra, headroom)));
+  }
+
+  /** {@link #leaseUser} for a limited token. */
+  public Future<Long> leaseToken(Context ctx, int tokenId, long seed, long giveBack, long amount, long maxExtra,
+                                 int headroom) {
+    return on(ctx, tokens.submitToKey(tokenId, new Lease(seed, giveBack, amount, maxExtra, headroom)));
+  }
+
+  /** pending += delta on the user's entry (lease returns and settlements); absent entries are left alone. */
+  public Future<Void> adjustUserPending(Context ctx, int userId, long delta) {
+    return delta == 0 ? Future.succeededFuture()
+        : on(ctx, users.submitToKey(userId, new Adjust(0, delta))).mapEmpty();
+  }
+
+  /** {@link #adjustUserPending} for a limited token. */
+  public Future<Void> adjustTokenPending(Context ctx, int tokenId, long delta) {
+    return delta == 0 ? Future.succeededFuture()
+        : on(ctx, tokens.submitToKey(tokenId, new Adjust(0, delta))).mapEmpty();
+  }
+
   /** Settles a reservation: pending moves by (actual − reserved) on the user and the limited token. */
   public Future<Void> settle(Context ctx, int userId, Integer tokenId, long reserved, long actual) {
     long delta = actual - reserved;
@@ -156,6 +186,42 @@ public final class LiveBalances {
       v[1] += amount;
       entry.setValue(v);
       return true;
+    }
+  }
+
+  /** See {@link #leaseUser}. Pending never drops below 0 (a give-back to an entry re-created since). */
+  static final class Lease implements EntryProcessor<Integer, long[], Long>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long seed;
+    private final long giveBack;
+    private final long amount;
+    private final long maxExtra;
+    private final int headroom;
+
+    Lease(long seed, long giveBack, long amount, long maxExtra, int headroom) {
+      this.seed = seed;
+      this.giveBack = giveBack;
+      this.amount = amount;
+      this.maxExtra = maxExtra;
+      this.headroom = headroom;
+    }
+
+    @Override
+    public Long process(Map.Entry<Integer, long[]> entry) {
+      long[] v = entry.getValue() == null ? new long[] {seed, 0, 0} : entry.getValue().clone();
+      v[1] = Math.max(0, v[1] - giveBack);
+      long left = v[0] - v[1] - amount;
+      if (left < 0) {
+        entry.setValue(v);
+        return -1L;
+      }
+      long extra = headroom <= 0 ? 0 : Math.min(maxExtra, left / headroom);
+      if (extra < Math.max(1, amount)) {
+        extra = 0;
+      }
+      v[1] += amount + extra;
+      entry.setValue(v);
+      return extra;
     }
   }
 

@@ -158,6 +158,11 @@ public final class Settings {
   public static final Setting<Integer> USAGE_QUEUE_CAPACITY = of("USAGE_QUEUE_CAPACITY", "integer 16-10000000",
       "100000", "Events held in memory per gateway node while waiting for Kafka before they go to the spill file.",
       intRange(16, 10_000_000));
+  public static final Setting<Integer> BALANCE_LEASE_MAX_QUOTA = of("BALANCE_LEASE_MAX_QUOTA",
+      "integer quota 0-1000000000", "500000", "Most quota a gateway node leases ahead from a user's (or limited "
+          + "token's) live balance so that it admits requests without a Hazelcast round trip (500000 = $1); leases "
+          + "are only taken while 16 times the lease is left, and given back after 1 s unused. 0 = no leases.",
+      intRange(0, 1_000_000_000));
   public static final Setting<Integer> CHANNEL_UPDATE_FREQUENCY = of("CHANNEL_UPDATE_FREQUENCY",
       "integer minutes >= 0", "0", "Minutes between refreshes of upstream channel balances by the billing worker "
           + "(providers that expose one; POLLING_INTERVAL seconds between channels); 0 turns it off. One API "
@@ -185,7 +190,7 @@ public final class Settings {
       // relay
 
       MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,
-      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY,
+      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY, BALANCE_LEASE_MAX_QUOTA,
       // billing
       CHANNEL_UPDATE_FREQUENCY, LOG_RETENTION_DAYS, USAGE_DEDUP_RETENTION_DAYS);
 

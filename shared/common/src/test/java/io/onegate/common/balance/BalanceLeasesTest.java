@@ -1,0 +1,158 @@
+package io.onegate.common.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.onegate.common.cluster.HazelcastSetup;
+import io.onegate.common.config.Config;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leases over real live balances on a two-member Hazelcast cluster (loopback): two "nodes", each with its own
+ * {@link BalanceLeases}, admit against one user's balance.
+ */
+class BalanceLeasesTest {
+  private static final BalanceLeases.Policy POLICY = new BalanceLeases.Policy(500_000, 64, 16, 1_000_000_000L);
+  private static HazelcastInstance hz1;
+  private static HazelcastInstance hz2;
+  private static Vertx vertx;
+  private static Context ctx;
+  private static int nextUser = 1;
+  private final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
+
+  @BeforeAll
+  static void cluster() {
+    Config config = Config.of(Map.of("SQL_DSN", "postgres://unused", "HAZELCAST_CLUSTER_NAME",
+        "leases-" + UUID.randomUUID(), "HAZELCAST_PORT", "15900", "HAZELCAST_MEMBERS", "127.0.0.1:15900",
+        "HAZELCAST_INTERFACE", "127.0.0.1"));
+    hz1 = Hazelcast.newHazelcastInstance(HazelcastSetup.memberConfig(config));
+    hz2 = Hazelcast.newHazelcastInstance(HazelcastSetup.memberConfig(config));
+    vertx = Vertx.vertx();
+    ctx = vertx.getOrCreateContext();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    hz2.shutdown();
+    hz1.shutdown();
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private BalanceLeases node(HazelcastInstance hz) {
+    return new BalanceLeases(new LiveBalances(hz), POLICY, clock::get);
+  }
+
+  private static long pending(LiveBalances live, int user) throws Exception {
+    return await(live.rawUser(ctx, user))[1];
+  }
+
+  @Test
+  void withPlentyLeftOneHazelcastCallLeasesAheadAndLaterRequestsAreAdmittedLocally() throws Exception {
+    int user = nextUser++;
+    LiveBalances live = new LiveBalances(hz1);
+    BalanceLeases node = node(hz1);
+    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).isTrue();
+    long leased = node.leasedUser(user);
+    assertThat(leased).as("64 requests' worth leased ahead").isEqualTo(64_000);
+    assertThat(pending(live, user)).isEqualTo(65_000);
+    for (int i = 0; i < 10; i++) {
+      assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).isTrue();
+    }
+    assertThat(node.leasedUser(user)).isEqualTo(54_000);
+    assertThat(pending(live, user)).as("no Hazelcast change for requests served from the lease").isEqualTo(65_000);
+    // 11 requests reserved 1,000 each and actually cost 700: the lease grows by 300 each, locally.
+    for (int i = 0; i < 11; i++) {
+      node.settle(ctx, user, null, 1_000, 700);
+    }
+    assertThat(node.leasedUser(user)).isEqualTo(54_000 + 11 * 300);
+    await(node.returnAll(ctx));
+    assertThat(node.leasedUser(user)).isZero();
+    assertThat(pending(live, user)).as("after the lease is given back only the actual charges stay pending")
+        .isEqualTo(11 * 700);
+  }
+
+  @Test
+  void twoNodesNeverAdmitMoreThanTheBalanceAndAfterLeasesReturnEveryRequestTheBalanceCoversIsAdmitted()
+      throws Exception {
+    int user = nextUser++;
+    long balance = 1_000_000;
+    long amount = 1_000;
+    BalanceLeases a = node(hz1);
+    BalanceLeases b = node(hz2);
+    List<Future<Boolean>> all = new ArrayList<>();
+    for (int i = 0; i < 1_500; i++) {
+      all.add((i % 2 == 0 ? a : b).reserve(ctx, user, balance, null, 0, amount));
+    }
+    await(Future.join(all));
+    long admitted = all.stream().filter(Future::result).count();
+    assertThat(admitted * amount).as("admitted across both nodes").isLessThanOrEqualTo(balance);
+    await(a.returnAll(ctx));
+    await(b.returnAll(ctx));
+    while (await(b.reserve(ctx, user, balance, null, 0, amount))) {
+      admitted++;
+    }
+    assertThat(admitted).as("requests admitted in all").isEqualTo(balance / amount);
+    assertThat(pending(new LiveBalances(hz1), user)).isEqualTo(balance);
+  }
+
+  @Test
+  void nearExhaustionNoLeaseIsTakenAndSettlementGoesStraightToHazelcast() throws Exception {
+    int user = nextUser++;
+    LiveBalances live = new LiveBalances(hz2);
+    BalanceLeases node = node(hz1);
+    assertThat(await(node.reserve(ctx, user, 3_500, null, 0, 1_008))).isTrue();
+    assertThat(node.leasedUser(user)).isZero();
+    node.settle(ctx, user, null, 1_008, 8);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (pending(live, user) != 8 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(pending(live, user)).isEqualTo(8);
+  }
+
+  @Test
+  void aTokenShortOfBalanceRefusesTheRequestAndTheUserPartIsUndone() throws Exception {
+    int user = nextUser++;
+    int token = 10_000 + user;
+    LiveBalances live = new LiveBalances(hz1);
+    BalanceLeases node = node(hz1);
+    assertThat(await(node.reserve(ctx, user, 100_000_000L, token, 500, 1_000))).isFalse();
+    assertThat(node.leasedUser(user)).as("the user's reservation went back to the lease").isEqualTo(65_000);
+    await(node.returnAll(ctx));
+    assertThat(pending(live, user)).isZero();
+    assertThat(await(live.rawToken(ctx, token))[1]).isZero();
+  }
+
+  @Test
+  void aLeaseUnusedForTheIdleTimeIsGivenBackAndAUsedOneIsKept() throws Exception {
+    int idle = nextUser++;
+    int busy = nextUser++;
+    LiveBalances live = new LiveBalances(hz1);
+    BalanceLeases node = node(hz1);
+    assertThat(await(node.reserve(ctx, idle, 100_000_000L, null, 0, 1_000))).isTrue();
+    clock.addAndGet(600_000_000L);
+    assertThat(await(node.reserve(ctx, busy, 100_000_000L, null, 0, 1_000))).isTrue();
+    clock.addAndGet(600_000_000L);
+    await(node.returnIdle(ctx));
+    assertThat(node.leasedUser(idle)).isZero();
+    assertThat(pending(live, idle)).isEqualTo(1_000);
+    assertThat(node.leasedUser(busy)).isEqualTo(64_000);
+    assertThat(pending(live, busy)).isEqualTo(65_000);
+  }
+}
