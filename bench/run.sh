@@ -18,10 +18,11 @@
 #   SLOW_INTERVAL_MS, PIN_SEQ (1: pin S1 gateway to CPU 1, fake and client to CPU 0), PIN_TP (same for S2; default 0
 #   = whole box), ONEGATE_JAVA_OPTS, SKIP_BUILD, KEEP_DATA, RUN_TIMEOUT (seconds, whole run), ports FAKE_PORT
 #   SLOW_PORT PORTKEY_PORT ONEGATE_PORT ONEGATE_PG_PORT ONEGATE_KAFKA_PORT ONEGATE_HZ_PORT ONEGATE_GW_PORT.
-#   ONEGATE_MODE=standalone (default): traffic goes to the standalone launcher's gateway and RSS/CPU are those of
-#     the standalone JVM (gateway + billing worker + health worker + embedded Kafka broker).
-#   ONEGATE_MODE=split: the standalone still runs PostgreSQL, Kafka and the workers, and a separate gateway node
-#     (gateway/target/onegate-gateway.jar, NODE_TYPE=slave) joins it; traffic, RSS and CPU are that node's alone.
+#   ONEGATE_MODE=split (default): the standalone runs PostgreSQL, Kafka and the workers, and a separate gateway node
+#     (gateway/target/onegate-gateway.jar, NODE_TYPE=slave, JVM options ONEGATE_GW_JAVA_OPTS, default the
+#     documented "-Xms64m -Xmx256m") joins it; traffic, RSS and CPU are that node's alone.
+#   ONEGATE_MODE=standalone: traffic goes to the standalone launcher's gateway and RSS/CPU are those of the
+#     standalone JVM (gateway + billing worker + health worker + embedded Kafka broker).
 set -Eeuo pipefail
 # The whole script is one brace group, so bash parses it completely before running it: editing this file while a
 # run is in progress cannot change what that run executes.
@@ -41,7 +42,8 @@ fi
 : "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"
 : "${FAKE_PORT:=19010}" "${SLOW_PORT:=19011}" "${PORTKEY_PORT:=18787}"
 : "${ONEGATE_PORT:=13000}" "${ONEGATE_PG_PORT:=15433}" "${ONEGATE_KAFKA_PORT:=19092}" "${ONEGATE_HZ_PORT:=15701}"
-: "${ONEGATE_JAVA_OPTS:=}" "${ONEGATE_MODE:=standalone}" "${ONEGATE_GW_PORT:=13010}"
+: "${ONEGATE_JAVA_OPTS:=}" "${ONEGATE_MODE:=split}" "${ONEGATE_GW_PORT:=13010}"
+: "${ONEGATE_GW_JAVA_OPTS:=-Xms64m -Xmx256m}"   # the heap documented for gateway nodes (README)
 : "${ONEGATE_TOKEN:=benchtokenbenchtokenbenchtokenbenchtokenbenchtok}"   # 48 chars, seeded by onegate/seed.sql
 PORTKEY_VERSION=1.15.2
 MODEL=gpt-3.5-turbo            # channel 9001 -> fast fake listener
@@ -247,7 +249,7 @@ if has_target onegate; then
       KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$ONEGATE_KAFKA_PORT" KAFKA_TOPIC_PREFIX="bench." \
       HAZELCAST_PORT="$(( ONEGATE_HZ_PORT + 20 ))" HAZELCAST_MEMBERS="127.0.0.1:$ONEGATE_HZ_PORT" \
       HAZELCAST_CLUSTER_NAME="onegate-bench-$STAMP" SESSION_SECRET="$(cat "$ONEGATE_DATA/session.secret")" \
-      LOG_LEVEL=warn java $ONEGATE_JAVA_OPTS -jar "$ROOT_DIR/gateway/target/onegate-gateway.jar" \
+      LOG_LEVEL=warn java $ONEGATE_GW_JAVA_OPTS -jar "$ROOT_DIR/gateway/target/onegate-gateway.jar" \
       >>"$LOGS/onegate-gateway.log" 2>&1 &
     ONEGATE_GW_PID=$!
     wait_http "http://127.0.0.1:$ONEGATE_GW_PORT/readyz" 120 || die "gateway node not ready, see $LOGS/onegate-gateway.log"
@@ -299,7 +301,7 @@ for t in "${ACTIVE[@]}"; do [[ -n "$(target_pid "$t")" ]] && GATEWAY_PIDS+=("$(t
   echo "seq=$SEQ_ROUNDS rounds x $SEQ_PER_ROUND requests per target (+$SEQ_WARMUP warm-up), pinned=$PIN_SEQ"
   echo "tp=c=$TP_CONNECTIONS, wrk -t$TP_THREADS, warm-up ${TP_WARMUP}s, $TP_RUNS x ${TP_DURATION}s, pinned=$PIN_TP"
   echo "streams=$STREAMS streams, fake emits $SLOW_CHUNKS chunks every $SLOW_INTERVAL_MS ms"
-  echo "java_opts=$ONEGATE_JAVA_OPTS"
+  echo "java_opts=$ONEGATE_JAVA_OPTS; gateway node java_opts=$ONEGATE_GW_JAVA_OPTS"
 } >> "$RAW/meta.env"
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ import io.onegate.health.policy.HealthRules;
 import io.onegate.health.probe.ChannelProber;
 import io.onegate.health.probe.ChannelTestService;
 import io.onegate.health.probe.ChannelTester;
-import io.onegate.health.probe.OpenAiCompatibleProber;
 import io.onegate.health.schedule.LeaderLease;
 import io.onegate.health.schedule.RoundRepository;
 import io.onegate.health.schedule.TestScheduler;
@@ -95,9 +94,6 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
       HealthPolicy policy = new HealthPolicy(HealthRules.fromConfig(config), clock);
       ChannelRepository channels = new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config));
       ChannelProber prober = proberFactory.apply(runtime);
-      if (prober instanceof OpenAiCompatibleProber closable) {
-        parts.add(closable::close);
-      }
       ChannelTester tester = new ChannelTester(runtime.pg(), channels, prober, writer, policy, options, clock,
           config.get(Settings.HEALTH_TEST_MODEL), meters::tested);
       Optional<TestScheduler> scheduler = testPeriod(config).map(period -> new TestScheduler(runtime.vertx(),

@@ -96,16 +96,11 @@ class HealthEndToEndTest {
         notices.add(new long[] {n.id(), System.nanoTime()});
       }
     }).completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    appA = HealthWorkerApplication.startWith(workerA, HealthEndToEndTest::prober)
+    appA = HealthWorkerApplication.startWith(workerA, HealthWorkerApplication::registryProber)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    appB = HealthWorkerApplication.startWith(workerB, HealthEndToEndTest::prober)
+    appB = HealthWorkerApplication.startWith(workerB, HealthWorkerApplication::registryProber)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     producer = new KafkaProducer<>(KafkaSupport.producerProps(config, "health-e2e"));
-  }
-
-  private static io.onegate.health.probe.ChannelProber prober(ProcessRuntime runtime) {
-    return new io.onegate.health.probe.OpenAiCompatibleProber(runtime.vertx(), java.time.Clock.systemUTC(),
-        Duration.ofSeconds(5), "ping");
   }
 
   @AfterAll

@@ -62,8 +62,18 @@ class ChannelTesterTest {
     ChannelStatusWriter writer = new ChannelStatusWriter(vertx, pg, clock, COOLDOWN, changes::add);
     HealthPolicy policy = new HealthPolicy(new HealthRules(50, Duration.ofSeconds(300), 20, 0.2, COOLDOWN), clock);
     tester = new ChannelTester(pg, channels,
-        new OpenAiCompatibleProber(vertx, clock, Duration.ofSeconds(5), "ping"), writer, policy, options::get, clock,
+        prober(clock), writer, policy, options::get, clock,
         "gpt-3.5-turbo", report -> { });
+  }
+
+  /** The production prober over the provider registry, as the health worker builds it. */
+  private static ChannelProber prober(Clock clock) {
+    var upstream = new io.onegate.providers.transport.UpstreamClient(vertx,
+        new io.onegate.providers.transport.UpstreamClient.Settings(Duration.ofSeconds(5), Duration.ofSeconds(5),
+            Duration.ofSeconds(5), 4));
+    return new RegistryProber(io.onegate.providers.registry.ProviderRegistry.defaults(), upstream,
+        new io.onegate.providers.transport.CredentialCache(upstream, clock, Duration.ofMinutes(5)), clock,
+        Duration.ofSeconds(5), "ping");
   }
 
   @AfterAll
