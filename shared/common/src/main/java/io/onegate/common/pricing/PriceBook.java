@@ -211,6 +211,22 @@ public final class PriceBook {
 
   /** One API's consume-log text of the ratios used. */
   public static String logContent(Price price) {
+    // Prices are few (one per model × group in use): remember the text rather than format it per request.
+    String known = LOG_CONTENT.get(price);
+    if (known != null) {
+      return known;
+    }
+    if (LOG_CONTENT.size() > 10_000) {
+      LOG_CONTENT.clear();
+    }
+    String text = formatLogContent(price);
+    LOG_CONTENT.put(price, text);
+    return text;
+  }
+
+  private static final java.util.Map<Price, String> LOG_CONTENT = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String formatLogContent(Price price) {
     if (price.modelPrice() != null) {
       ModelPrice p = price.modelPrice();
       return p.perCall() > 0
