@@ -34,9 +34,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * A normally started gateway node on its own real Kafka broker: the broker is stopped for 60 s while the OpenAI
- * SDK keeps sending requests; every request is served, and once the broker is back (same port, same log) every
- * served request's usage event is on the usage topic.
+ * A gateway node on its own real Kafka broker. The node starts while the broker is not there yet (it starts
+ * degraded and serves); the broker comes up; later it is stopped for 60 s while the OpenAI SDK keeps sending
+ * requests. Every request is served, and once the broker is back (same port, same log) every served request's
+ * usage event is on the usage topic.
  */
 class KafkaOutageTest {
   private static final Duration OUTAGE = Duration.ofSeconds(60);
@@ -45,7 +46,7 @@ class KafkaOutageTest {
   void kafkaStoppedForSixtySecondsEveryRequestIsServedAndEveryUsageEventArrivesAfterwards() throws Exception {
     int kafkaPort = FreePorts.find();
     Path kafkaLog = Files.createTempDirectory("onegate-outage-kafka");
-    EmbeddedKafka kafka = EmbeddedKafka.start(kafkaLog, kafkaPort);
+    EmbeddedKafka kafka = null;
     String bootstrap = "127.0.0.1:" + kafkaPort;
     Config config = RelayFixture.config(Map.of(Settings.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrap));
     ProcessRuntime rt = RelayFixture.runtime(config);
@@ -63,6 +64,10 @@ class KafkaOutageTest {
       ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4o-mini")
           .addUserMessage("Say hello").build();
       List<String> served = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        served.add(chat(sdk, params)); // no broker yet
+      }
+      kafka = EmbeddedKafka.start(kafkaLog, kafkaPort);
       for (int i = 0; i < 10; i++) {
         served.add(chat(sdk, params));
       }
@@ -100,7 +105,9 @@ class KafkaOutageTest {
     } finally {
       RelayFixture.stop(app, rt);
       fakeVertx.close();
-      kafka.close();
+      if (kafka != null) {
+        kafka.close();
+      }
     }
   }
 

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessRuntime.class);
+  /** How long start-up waits for Kafka before starting without it. */
+  static final Duration KAFKA_START_WAIT = Duration.ofSeconds(10);
+  private static final Duration KAFKA_RETRY = Duration.ofSeconds(3);
 
   private final Config config;
   private final Vertx vertx;
@@ -40,6 +43,7 @@ public final class ProcessRuntime {
   private final Admin kafkaAdmin;
   private final PrometheusMeterRegistry metrics;
   private final ReadinessChecks readiness;
+  private volatile boolean closed;
 
   private ProcessRuntime(Config config, Vertx vertx, HazelcastClusterManager clusterManager, Pool pg,
                          Admin kafkaAdmin, PrometheusMeterRegistry metrics) {
@@ -57,7 +61,10 @@ public final class ProcessRuntime {
             ? Future.succeededFuture() : Future.failedFuture("Hazelcast member is not running"));
   }
 
-  /** Joins the cluster, prepares the database and Kafka topics; fails if any is unreachable in time. */
+  /**
+   * Joins the cluster, prepares the database and Kafka topics; fails if PostgreSQL or Hazelcast is unreachable in
+   * time. Kafka may be down: the process then starts degraded (see {@link #ensureTopicsOrRetry}).
+   */
   public static Future<ProcessRuntime> start(Config config) {
     PostgresDsn dsn = PostgresDsn.parse(config.get(Settings.SQL_DSN));
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -75,14 +82,38 @@ public final class ProcessRuntime {
             .map(v -> new ProcessRuntime(config, vertx, clusterManager,
                 PgPools.create(vertx, dsn, config.get(Settings.SQL_MAX_OPEN_CONNS)), KafkaSupport.admin(config),
                 metrics))
-            .compose(runtime -> KafkaSupport.ensureTopics(runtime.kafkaAdmin, config)
-                .timeout(Duration.ofSeconds(config.get(Settings.STARTUP_TIMEOUT).longValue()).toMillis(),
-                    java.util.concurrent.TimeUnit.MILLISECONDS)
-                .map(runtime)
-                .recover(err -> runtime.close().transform(x -> Future.failedFuture(
-                    "Kafka at " + config.get(Settings.KAFKA_BOOTSTRAP_SERVERS) + " is unreachable: "
-                        + err.getMessage()))))
+            .compose(runtime -> runtime.ensureTopicsOrRetry().map(runtime))
             .onFailure(err -> vertx.close()));
+  }
+
+  /**
+   * Creates the topics; if Kafka does not answer within {@link #KAFKA_START_WAIT} the process starts anyway
+   * (degraded: /readyz reports Kafka down, gateways spill events to disk, consumers wait) and retries every few
+   * seconds until the topics exist.
+   */
+  private Future<Void> ensureTopicsOrRetry() {
+    long wait = Math.min(KAFKA_START_WAIT.toMillis(),
+        Duration.ofSeconds(config.get(Settings.STARTUP_TIMEOUT).longValue()).toMillis());
+    return KafkaSupport.ensureTopics(kafkaAdmin, config)
+        .timeout(wait, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(err -> {
+          LOG.warn("Kafka at {} is unreachable ({}); starting without it, topics are created once it answers",
+              config.get(Settings.KAFKA_BOOTSTRAP_SERVERS), err.getMessage());
+          retryTopics();
+          return Future.succeededFuture();
+        });
+  }
+
+  private void retryTopics() {
+    vertx.setTimer(KAFKA_RETRY.toMillis(), id -> {
+      if (closed) {
+        return;
+      }
+      KafkaSupport.ensureTopics(kafkaAdmin, config)
+          .timeout(KAFKA_START_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .onSuccess(v -> LOG.info("Kafka answers again: topics are in place"))
+          .onFailure(err -> retryTopics());
+    });
   }
 
   private static Future<Void> prepareDatabase(Vertx vertx, Config config, PostgresDsn dsn) {
@@ -126,6 +157,7 @@ public final class ProcessRuntime {
 
   /** Closes the pool, the Kafka admin client and Vert.x (which leaves the cluster). Never fails. */
   public Future<Void> close() {
+    closed = true;
     return pg.close()
         .eventually(() -> vertx.executeBlocking(() -> {
           kafkaAdmin.close(Duration.ofSeconds(2));
@@ -142,6 +174,7 @@ public final class ProcessRuntime {
    * waits on the member's state instead.
    */
   public void closeBlocking(Duration timeout) {
+    closed = true;
     long deadline = System.nanoTime() + timeout.toNanos();
     awaitQuietly(pg.close(), timeout);
     kafkaAdmin.close(Duration.ofSeconds(2));
