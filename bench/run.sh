@@ -32,11 +32,11 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  : "${SEQ_ROUNDS:=4}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=500}"
+  : "${SEQ_ROUNDS:=4}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=3000}"
   : "${TP_WARMUP:=3}" "${TP_DURATION:=8}" "${TP_RUNS:=1}" "${STREAMS:=1000}" "${SLOW_CHUNKS:=8}"
 fi
 : "${TARGETS:=direct portkey onegate}" "${SCENARIOS:=s1 s2 s3}"
-: "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=500}" "${SEQ_MAX_SECONDS:=120}"
+: "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=5000}" "${SEQ_MAX_SECONDS:=120}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
 : "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
 : "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"
@@ -134,6 +134,16 @@ pin() {   # cpu-list pid… : re-pin every thread of running processes
   local cpus=$1; shift
   local p
   for p in "$@"; do [[ -n "$p" ]] && taskset -a -cp "$cpus" "$p" >/dev/null 2>&1 || true; done
+}
+# In split mode: the standalone JVM (Kafka, workers) and its PostgreSQL processes — kept off the gateway's CPU in S1.
+onegate_backing_pids() {
+  [[ "$ONEGATE_MODE" == split && -n "$ONEGATE_PID" ]] || return 0
+  echo "$ONEGATE_PID"
+  local pm="$ONEGATE_DATA/postgres/postmaster.pid"
+  if [[ -f "$pm" ]]; then
+    local pgpid; pgpid=$(head -1 "$pm")
+    echo "$pgpid"; pgrep -P "$pgpid" || true
+  fi
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -316,12 +326,12 @@ log "S1 sequential latency: ${ACTIVE[*]} ($SEQ_ROUNDS rounds x $SEQ_PER_ROUND, i
 } > "$RAW/seq-targets.json"
 CLIENT_CPU=""
 if [[ "$PIN_SEQ" == 1 && "$(nproc)" -ge 2 ]]; then
-  pin 0 "$FAKE_PID"; pin 1 "${GATEWAY_PIDS[@]}"; CLIENT_CPU="taskset -c 0"
+  pin 0 "$FAKE_PID" $(onegate_backing_pids); pin 1 "${GATEWAY_PIDS[@]}"; CLIENT_CPU="taskset -c 0"
 fi
 $CLIENT_CPU node "$BENCH_DIR/client/seqlat.js" "$RAW/seq-targets.json" --rounds "$SEQ_ROUNDS" \
   --per-round "$SEQ_PER_ROUND" --warmup "$SEQ_WARMUP" --max-seconds "$SEQ_MAX_SECONDS" --out "$RAW/seq.json" >"$LOGS/seq.log" 2>&1 \
   || die "sequential client failed, see $LOGS/seq.log"
-pin 0-$(( $(nproc) - 1 )) "$FAKE_PID" "${GATEWAY_PIDS[@]}"
+pin 0-$(( $(nproc) - 1 )) "$FAKE_PID" "${GATEWAY_PIDS[@]}" $(onegate_backing_pids)
 echo "load_after_s1=$(loadavg)" >> "$RAW/meta.env"
 fi
 
