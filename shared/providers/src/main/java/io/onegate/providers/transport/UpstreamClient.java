@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Upstream HTTP over one pooled, keep-alive Vert.x {@link HttpClient} per gateway node. Every call has a connect
+ * Upstream HTTP over pooled, keep-alive Vert.x {@link HttpClient}s (one per event loop of the gateway node). Every call has a connect
  * timeout, an idle timeout (no bytes for that long, before or during the body, fails the call) and, when set, an
  * overall RELAY_TIMEOUT after which the request is reset. Non-blocking; thread-safe.
  */
@@ -23,21 +23,39 @@ public final class UpstreamClient {
   }
 
   private final Vertx vertx;
-  private final HttpClient client;
+  private final HttpClient shared;
+  private final java.util.Map<Thread, HttpClient> perEventLoop = new java.util.concurrent.ConcurrentHashMap<>();
   private final Settings settings;
 
   public UpstreamClient(Vertx vertx, Settings settings) {
     this.vertx = vertx;
     this.settings = settings;
+    this.shared = newClient();
+  }
+
+  private HttpClient newClient() {
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
         .setTcpNoDelay(true)
         .setConnectTimeout((int) settings.connectTimeout().toMillis())
         .setDecompressionSupported(false)
         .setVerifyHost(true);
-    this.client = vertx.httpClientBuilder().with(options)
+    return vertx.httpClientBuilder().with(options)
         .with(new PoolOptions().setHttp1MaxSize(settings.maxConnections()).setHttp2MaxSize(64))
         .build();
+  }
+
+  /**
+   * The pool of the calling event loop, so that a relayed request and its upstream connection live on one thread
+   * (no hand-over between event loops per request); callers off an event loop share one pool. The connection bound
+   * is thus per event loop.
+   */
+  private HttpClient client() {
+    io.vertx.core.Context ctx = Vertx.currentContext();
+    if (ctx == null || !ctx.isEventLoopContext()) {
+      return shared;
+    }
+    return perEventLoop.computeIfAbsent(Thread.currentThread(), t -> newClient());
   }
 
   /**
@@ -59,7 +77,7 @@ public final class UpstreamClient {
         .setIdleTimeout(settings.idleTimeout().toMillis())
         .setConnectTimeout(settings.connectTimeout().toMillis());
     upstream.headers().forEach(options::putHeader);
-    return client.request(options).compose(request -> {
+    return client().request(options).compose(request -> {
       onStarted.accept(() -> request.reset(0, new java.util.concurrent.CancellationException("client left")));
       long timer = settings.relayTimeout().isZero() ? -1 : vertx.setTimer(settings.relayTimeout().toMillis(),
           id -> request.reset(0, new TimeoutException("RELAY_TIMEOUT")));
@@ -83,6 +101,9 @@ public final class UpstreamClient {
   }
 
   public Future<Void> close() {
-    return client.close();
+    java.util.List<Future<Void>> closing = new java.util.ArrayList<>();
+    closing.add(shared.close());
+    perEventLoop.values().forEach(c -> closing.add(c.close()));
+    return Future.join(closing).mapEmpty();
   }
 }
