@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * token's); otherwise it makes one entry-processor call per short account that gives back the unused lease,
  * reserves the amount and — only while at least {@code headroom} × the lease is left — takes a new lease of up to
  * {@code requestsPerLease} × the amount, capped at {@code maxLease}. {@link #settle} moves the account's lease by
- * (reserved − actual) locally; an account that holds no lease passes it to Hazelcast at once. A lease unused for
- * {@code idleNanos} is given back.
+ * (reserved − actual) locally; an account that holds no lease passes it to Hazelcast at once. A lease is spent
+ * for at most {@code idleNanos} after it was granted (the next admission renews it with one call, so a lowered
+ * balance binds every node within that time), and given back when unused for as long.
  *
  * <p>Guarantees: the cluster never admits beyond the balance (a lease is reserved before it is spent), and near
  * exhaustion (balance left below {@code headroom} × a request) admission is per request on Hazelcast, exactly as
@@ -65,8 +66,8 @@ public final class BalanceLeases {
     long now = nanoTime.getAsLong();
     Account user = users.computeIfAbsent(userId, id -> new Account());
     Account token = tokenId == null ? null : tokens.computeIfAbsent(tokenId, id -> new Account());
-    boolean userLocal = user.take(amount, now);
-    boolean tokenLocal = token == null || token.take(amount, now);
+    boolean userLocal = user.take(amount, now, policy.idleNanos());
+    boolean tokenLocal = token == null || token.take(amount, now, policy.idleNanos());
     if (userLocal && tokenLocal) {
       return Future.succeededFuture(true);
     }
@@ -188,9 +189,10 @@ public final class BalanceLeases {
     private long free;
     private boolean leasing;
     private long lastUsed;
+    private long grantedAt;
 
-    synchronized boolean take(long amount, long now) {
-      if (!leasing || free < amount) {
+    synchronized boolean take(long amount, long now, long maxAgeNanos) {
+      if (!leasing || free < amount || now - grantedAt > maxAgeNanos) {
         return false;
       }
       free -= amount;
@@ -215,6 +217,7 @@ public final class BalanceLeases {
       free += extra;
       leasing = extra > 0;
       lastUsed = now;
+      grantedAt = now;
     }
 
     synchronized void owe(long amount) {

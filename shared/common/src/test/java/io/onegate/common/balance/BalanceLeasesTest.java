@@ -155,4 +155,22 @@ class BalanceLeasesTest {
     assertThat(node.leasedUser(busy)).isEqualTo(64_000);
     assertThat(pending(live, busy)).isEqualTo(65_000);
   }
+
+  @Test
+  void aLoweredBalanceBindsANodeHoldingALeaseOnceTheLeaseIsOneSecondOld() throws Exception {
+    int user = nextUser++;
+    LiveBalances live = new LiveBalances(hz2);
+    BalanceLeases node = node(hz1);
+    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).isTrue();
+    // An admin lowers the balance to 2,000 (PostgreSQL row at version 5): exactly what the two admissions use.
+    await(live.ledgerUser(ctx, user, 0, 2_000, 5));
+    clock.addAndGet(500_000_000L);
+    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).as("within the lease's second")
+        .isTrue();
+    clock.addAndGet(600_000_000L);
+    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).as("lease renewal meets the new balance")
+        .isFalse();
+    assertThat(node.leasedUser(user)).isZero();
+    assertThat(pending(live, user)).as("the two admitted requests stay pending").isEqualTo(2_000);
+  }
 }
