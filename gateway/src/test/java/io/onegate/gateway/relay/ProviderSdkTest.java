@@ -9,6 +9,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -120,6 +121,10 @@ class ProviderSdkTest {
 
   static Stream<Provider> withTools() {
     return PROVIDERS.stream().filter(p -> p.fake().toolCall() != null);
+  }
+
+  static Stream<Provider> withStreamedTools() {
+    return PROVIDERS.stream().filter(p -> p.fake().streamsToolCalls());
   }
 
   @BeforeAll
@@ -258,14 +263,8 @@ class ProviderSdkTest {
   @MethodSource("withTools")
   void toolCallRoundTrip(Provider p) {
     ProviderFake.ToolCall expected = p.fake().toolCall();
-    FunctionDefinition function = FunctionDefinition.builder().name(expected.name())
-        .description("Current weather at a location")
-        .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
-            .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string"))))
-            .putAdditionalProperty("required", JsonValue.from(List.of("location"))).build())
-        .build();
     ChatCompletionCreateParams ask = ChatCompletionCreateParams.builder().model(p.chatModel())
-        .addUserMessage("What's the weather like?").addFunctionTool(function).build();
+        .addUserMessage("What's the weather like?").addFunctionTool(weatherFunction(expected.name())).build();
     ChatCompletion first = sdk.chat().completions().create(ask);
     assertThat(p.fake().problems()).isEmpty();
     ChatCompletionMessage assistant = first.choices().get(0).message();
@@ -285,6 +284,40 @@ class ProviderSdkTest {
     assertThat(p.fake().problems()).isEmpty();
     assertThat(answer.choices().get(0).message().content()).contains(p.fake().chat().text());
     assertThat(answer.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
+  }
+
+  /** A streamed tool call, accumulated by the SDK's own {@code ChatCompletionAccumulator} (index-based merging). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("withStreamedTools")
+  void streamedToolCall(Provider p) {
+    ProviderFake.ToolCall expected = p.fake().toolCall();
+    ChatCompletionCreateParams ask = ChatCompletionCreateParams.builder().model(p.chatModel())
+        .addUserMessage("What's the weather like?").addFunctionTool(weatherFunction(expected.name()))
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(ask)) {
+      stream.stream().forEach(accumulator::accumulate);
+    }
+    assertThat(p.fake().problems()).isEmpty();
+    ChatCompletion completion = accumulator.chatCompletion();
+    assertThat(completion.choices()).hasSize(1);
+    assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+    List<com.openai.models.chat.completions.ChatCompletionMessageToolCall> calls =
+        completion.choices().get(0).message().toolCalls().orElseThrow();
+    assertThat(calls).hasSize(1);
+    ChatCompletionMessageFunctionToolCall call = calls.get(0).asFunction();
+    assertThat(call.id()).isNotBlank();
+    assertThat(call.function().name()).isEqualTo(expected.name());
+    assertThat(new JsonObject(call.function().arguments()).encode()).contains(expected.argumentFragment());
+    assertThat(completion.usage().orElseThrow().completionTokens()).isPositive();
+  }
+
+  private static FunctionDefinition weatherFunction(String name) {
+    return FunctionDefinition.builder().name(name).description("Current weather at a location")
+        .parameters(FunctionParameters.builder().putAdditionalProperty("type", JsonValue.from("object"))
+            .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string"))))
+            .putAdditionalProperty("required", JsonValue.from(List.of("location"))).build())
+        .build();
   }
 
   // ---------------------------------------------------------------- provider specifics

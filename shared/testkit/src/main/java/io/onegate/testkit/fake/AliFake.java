@@ -80,7 +80,8 @@ public final class AliFake extends ProviderFake {
     }
     boolean sse = "enable".equals(call.header("x-dashscope-sse"));
     if (sse) {
-      return Boolean.TRUE.equals(parameters.getValue("incremental_output")) ? sse("chat-stream.sse")
+      return Boolean.TRUE.equals(parameters.getValue("incremental_output"))
+          ? streamAnswer(declaresFunction(parameters.getValue("tools"), toolCall().name()), "chat-stream.sse")
           : reject("streams must set parameters.incremental_output");
     }
     JsonObject last = messages.getJsonObject(messages.size() - 1);

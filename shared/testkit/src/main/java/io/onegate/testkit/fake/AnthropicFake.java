@@ -76,7 +76,7 @@ public final class AnthropicFake extends ProviderFake {
       return reject("system must be text or blocks");
     }
     if (Boolean.TRUE.equals(body.getValue("stream"))) {
-      return sse("chat-stream.sse");
+      return streamAnswer(body.getValue("tools") instanceof JsonArray t && !t.isEmpty(), "chat-stream.sse");
     }
     JsonObject last = messages.getJsonObject(messages.size() - 1);
     JsonObject result = block(last, "tool_result");

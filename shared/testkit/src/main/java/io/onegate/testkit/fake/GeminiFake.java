@@ -100,7 +100,7 @@ public final class GeminiFake extends ProviderFake {
       }
     }
     if (stream) {
-      return sse("chat-stream.sse");
+      return streamAnswer(body.getValue("tools") instanceof JsonArray t && !t.isEmpty(), "chat-stream.sse");
     }
     JsonObject last = contents.getJsonObject(contents.size() - 1);
     JsonObject response = part(last, "functionResponse");

@@ -79,6 +79,16 @@ public abstract class ProviderFake {
     return null;
   }
 
+  /** True when the fake streams tool calls ({@code chat-tools-stream.sse}) for a streamed request with tools. */
+  public boolean streamsToolCalls() {
+    return toolCall() != null && Cassettes.find(provider, "chat-tools-stream.sse") != null;
+  }
+
+  /** The stream answer: the tool-call stream when tools are declared and the provider has one, else the text one. */
+  protected Answer streamAnswer(boolean toolsDeclared, String textCassette) {
+    return toolsDeclared && streamsToolCalls() ? sse("chat-tools-stream.sse") : sse(textCassette);
+  }
+
   /** Number of vectors the embeddings answer holds; 0 when the provider has no embeddings. */
   public int embeddings() {
     return 0;

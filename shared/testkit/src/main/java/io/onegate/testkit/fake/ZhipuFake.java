@@ -136,7 +136,7 @@ public final class ZhipuFake extends ProviderFake {
       return reject("chat needs model and messages");
     }
     if (Boolean.TRUE.equals(body.getValue("stream"))) {
-      return sse("chat-stream.sse");
+      return streamAnswer(declaresFunction(body.getValue("tools"), toolCall().name()), "chat-stream.sse");
     }
     JsonObject last = messages.getJsonObject(messages.size() - 1);
     if ("tool".equals(last.getString("role"))) {
