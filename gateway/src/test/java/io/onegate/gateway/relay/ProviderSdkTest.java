@@ -238,6 +238,43 @@ class ProviderSdkTest {
     }
   }
 
+  /**
+   * Without {@code stream_options.include_usage} a client gets what OpenAI sends: no usage chunk (no chunk with
+   * empty {@code choices}), whatever the provider. The exchange is still billed: on the provider's reported usage
+   * for translated dialects, on the gateway's token count for OpenAI-format upstreams (which then report none).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void streamWithoutIncludeUsageHasNoUsageChunk(Provider p) {
+    ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(p.chatModel())
+        .addUserMessage("Tell me something.").build();
+    StringBuilder text = new StringBuilder();
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    HttpResponseFor<StreamResponse<ChatCompletionChunk>> raw = sdk.chat().completions().withRawResponse()
+        .createStreaming(params);
+    try (StreamResponse<ChatCompletionChunk> stream = raw.parse()) {
+      stream.stream().forEach(chunk -> {
+        chunks.add(chunk);
+        chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append));
+      });
+    }
+    assertThat(p.fake().problems()).isEmpty();
+    assertThat(text.toString()).isEqualTo(p.fake().stream().text());
+    boolean azurePromptFilterChunk = p.fake() instanceof AzureFake; // Azure's own first chunk has no choices
+    assertThat(chunks.subList(azurePromptFilterChunk ? 1 : 0, chunks.size()))
+        .allSatisfy(c -> assertThat(c.choices()).isNotEmpty());
+    assertThat(chunks).allSatisfy(c -> assertThat(c.usage()).isEmpty());
+    UsageEvent event = usageEvent(requestId(raw));
+    assertThat(event.channelId()).isEqualTo(channels.get(p.name()));
+    if (!(p.fake() instanceof OpenAiFake)) {
+      assertThat(event.promptTokens()).isEqualTo(p.fake().stream().promptTokens());
+      assertThat(event.completionTokens()).isEqualTo(p.fake().stream().completionTokens());
+    } else {
+      assertThat(event.completionTokens()).isPositive();
+    }
+    assertThat(event.quota()).isEqualTo(event.promptTokens() + event.completionTokens());
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("withEmbeddings")
   void embeddings(Provider p) {

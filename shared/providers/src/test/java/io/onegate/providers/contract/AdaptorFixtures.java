@@ -139,7 +139,11 @@ public abstract class AdaptorFixtures extends FakeUpstream {
 
   /** Runs bytes (already split into chunks) through the framing parser and a fresh translator. */
   protected StreamRun runStream(List<Buffer> chunks, boolean endNormally) {
-    AttemptSpec spec = chatSpec(true);
+    return runStream(chatSpec(true), chunks, endNormally);
+  }
+
+  /** Runs bytes through the framing parser and a fresh translator for {@code spec}. */
+  protected StreamRun runStream(AttemptSpec spec, List<Buffer> chunks, boolean endNormally) {
     StreamTranslator translator = adaptor().streamTranslator(spec);
     StringBuilder out = new StringBuilder();
     Consumer<SseEvent> sink = event -> translator.onFrame(event).forEach(b -> out.append(b.toString()));
