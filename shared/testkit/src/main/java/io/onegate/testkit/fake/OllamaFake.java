@@ -36,6 +36,12 @@ public final class OllamaFake extends ProviderFake {
     return new ToolCall("get_current_weather", "Paris, FR", null);
   }
 
+  /** Streamed tool calls arrive whole in one NDJSON line (https://ollama.com/blog/streaming-tool). */
+  @Override
+  public boolean streamsToolCalls() {
+    return true;
+  }
+
   @Override
   public int embeddings() {
     return 2;
@@ -70,7 +76,9 @@ public final class OllamaFake extends ProviderFake {
       if (!Boolean.TRUE.equals(body.getValue("stream"))) {
         problems().add("stream not set: Ollama streams NDJSON by default");
       }
-      return Answer.chunked(200, "application/x-ndjson", cassette("chat-stream.ndjson"), 7);
+      boolean tools = declaresFunction(body.getValue("tools"), toolCall().name());
+      return Answer.chunked(200, "application/x-ndjson",
+          cassette(tools ? "chat-tools-stream.ndjson" : "chat-stream.ndjson"), 7);
     }
     JsonObject last = messages.getJsonObject(messages.size() - 1);
     if ("tool".equals(last.getString("role"))) {
