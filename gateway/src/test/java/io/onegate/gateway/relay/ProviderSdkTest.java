@@ -3,12 +3,14 @@ package io.onegate.gateway.relay;
 import static io.onegate.gateway.relay.RelayFixture.await;
 import static io.onegate.gateway.relay.RelayFixture.key;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIServiceException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -84,6 +86,7 @@ class ProviderSdkTest {
       Set.of("gpt-35-turbo", "text-embedding-ada-002"));
   private static final ZhipuFake ZHIPU = new ZhipuFake(Clock.systemUTC());
   private static final BaiduFake ERNIE_SLOW_TOKEN = new BaiduFake(400);
+  private static final String DEAD_KEY_SUFFIX = "-deadkey";
   private static final List<Provider> PROVIDERS = List.of(
       new Provider("openai", 1, OpenAiFake.openAi(), "gpt-4o-mini", "text-embedding-3-small", "", true),
       new Provider("azure 2024-02-15-preview", 3, AZURE, "gpt-3.5-turbo", "text-embedding-ada-002",
@@ -123,6 +126,17 @@ class ProviderSdkTest {
     return PROVIDERS.stream().filter(p -> p.fake().toolCall() != null);
   }
 
+  static Stream<Provider> withKeys() {
+    return PROVIDERS.stream().filter(p -> !p.fake().key().isEmpty());
+  }
+
+  /** A key of the provider's format that its fake refuses (wrong secret). */
+  static String deadKey(Provider p) {
+    String key = p.fake().key();
+    int cut = Math.max(key.lastIndexOf('|'), key.lastIndexOf('.'));
+    return key.substring(0, cut + 1) + "DeadSecret" + key.substring(cut + 1).replaceAll("[A-Za-z0-9]", "x");
+  }
+
   static Stream<Provider> withStreamedTools() {
     return PROVIDERS.stream().filter(p -> p.fake().streamsToolCalls());
   }
@@ -139,11 +153,18 @@ class ProviderSdkTest {
       models.addAll(List.of(served.split(",")));
       // Azure users paste the resource endpoint (https://<resource>.openai.azure.com); here it is the fake's.
       channels.put(p.name(), RelayFixture.channel(rt, config, p.type(), p.fake().key(), p.fake().baseUrl(), served,
-          p.other(), ""));
+          p.other(), "", ""));
+      if (!p.fake().key().isEmpty()) {
+        // the same provider behind a key it refuses, reached through the alias <model>-deadkey
+        String alias = p.chatModel() + DEAD_KEY_SUFFIX;
+        models.add(alias);
+        channels.put(p.name() + DEAD_KEY_SUFFIX, RelayFixture.channel(rt, config, p.type(), deadKey(p), p.fake().baseUrl(),
+            alias, p.other(), "", new JsonObject().put(alias, p.chatModel()).encode()));
+      }
     }
     await(ERNIE_SLOW_TOKEN.start(fakeVertx));
     channels.put("ernie-concurrent", RelayFixture.channel(rt, config, 15, ERNIE_SLOW_TOKEN.key(),
-        ERNIE_SLOW_TOKEN.baseUrl(), "ERNIE-3.5-8K", "", ""));
+        ERNIE_SLOW_TOKEN.baseUrl(), "ERNIE-3.5-8K", "", "", ""));
     // Ratio 1 and completion ratio 1 everywhere: the charged quota is prompt + completion tokens.
     String ones = models.stream().map(m -> "\"" + m + "\":1").collect(Collectors.joining(",", "{", "}"));
     RelayFixture.option(rt, "ModelRatio", ones);
@@ -355,6 +376,31 @@ class ProviderSdkTest {
             .putAdditionalProperty("properties", JsonValue.from(Map.of("location", Map.of("type", "string"))))
             .putAdditionalProperty("required", JsonValue.from(List.of("location"))).build())
         .build();
+  }
+
+  /**
+   * A key the provider refuses: the SDK gets an OpenAI-shaped error (which it parses into a typed exception) that
+   * carries neither the channel key nor a stack trace, and nothing is billed.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("withKeys")
+  void aRefusedChannelKeyReachesTheSdkAsAnOpenAiErrorAndIsNotBilled(Provider p) {
+    String dead = deadKey(p);
+    OpenAIServiceException error = catchThrowableOfType(OpenAIServiceException.class, () -> sdk.chat().completions()
+        .create(ChatCompletionCreateParams.builder().model(p.chatModel() + DEAD_KEY_SUFFIX).addUserMessage("Hi")
+            .build()));
+    assertThat(error).as("the SDK raised an API error").isNotNull();
+    assertThat(p.fake().problems()).as("the fake refused the key").isNotEmpty();
+    assertThat(error.statusCode()).isBetween(400, 599);
+    String body = error.body().toString();
+    assertThat(error.body().asObject()).isPresent();
+    assertThat(error.getMessage()).isNotBlank();
+    String secret = dead.substring(Math.max(dead.lastIndexOf('|'), dead.lastIndexOf('.')) + 1);
+    assertThat(body + error.getMessage()).doesNotContain(secret).doesNotContain("Exception").doesNotContain("\tat ");
+    UsageEvent event = usageEvent(error.headers().values("X-Oneapi-Request-Id").get(0));
+    assertThat(event.channelId()).isEqualTo(channels.get(p.name() + DEAD_KEY_SUFFIX));
+    assertThat(event.status()).isEqualTo("failed");
+    assertThat(event.quota()).isZero();
   }
 
   // ---------------------------------------------------------------- provider specifics
