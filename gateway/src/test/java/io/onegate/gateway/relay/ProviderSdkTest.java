@@ -145,6 +145,10 @@ class ProviderSdkTest {
   static void start() throws Exception {
     config = RelayFixture.config(Map.of());
     rt = RelayFixture.runtime(config);
+    // the usage consumer joins its group while the rest starts
+    consumer = new Thread(ProviderSdkTest::consumeUsage, "usage-consumer");
+    consumer.setDaemon(true);
+    consumer.start();
     fakeVertx = Vertx.vertx();
     List<String> models = new ArrayList<>(List.of("ERNIE-3.5-8K"));
     for (Provider p : PROVIDERS) {
@@ -175,9 +179,6 @@ class ProviderSdkTest {
     sdk = OpenAIOkHttpClient.builder().apiKey("sk-" + key('p'))
         .baseUrl("http://127.0.0.1:" + config.get(Settings.PORT) + "/v1").maxRetries(0)
         .timeout(Duration.ofSeconds(20)).build();
-    consumer = new Thread(ProviderSdkTest::consumeUsage, "usage-consumer");
-    consumer.setDaemon(true);
-    consumer.start();
   }
 
   @AfterAll

@@ -37,7 +37,7 @@ public final class FakeServer {
       }
     }
 
-    /** A query parameter (not URL-decoded beyond {@code %xx} and {@code +}), or null. */
+    /** A query parameter, URL-decoded, or null when absent. */
     public String queryParam(String name) {
       if (query == null) {
         return null;

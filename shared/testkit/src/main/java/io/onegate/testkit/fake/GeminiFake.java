@@ -51,6 +51,13 @@ public final class GeminiFake extends ProviderFake {
         .put("status", "INVALID_ARGUMENT"));
   }
 
+  /** Gemini refuses a bad key with 400 {@code INVALID_ARGUMENT} / reason {@code API_KEY_INVALID}, not 401. */
+  @Override
+  protected Answer unauthorized(String problem) {
+    problems().add(problem);
+    return Answer.of(400, "application/json", cassette("error-400-key.json"));
+  }
+
   @Override
   protected Answer answer(Call call) {
     Matcher m = PATH.matcher(call.path());
