@@ -7,6 +7,7 @@ import io.onegate.gateway.relay.usage.EventRecord;
 import io.onegate.providers.spi.AttemptSpec;
 import io.onegate.providers.spi.ProviderAdaptor;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,7 @@ final class DispatchFilter implements RelayFilter {
     Channel channel = ctx.channel();
     String upstreamModel = channel.upstreamModel(ctx.request().model());
     AttemptSpec spec = new AttemptSpec(s.registry().effective(channel), ctx.endpoint(), ctx.request().model(),
-        upstreamModel, ctx.request().stream());
+        upstreamModel, ctx.request().stream(), ctx.request().stream() && includeUsage(ctx.request()));
     Optional<ProviderAdaptor> adaptor = s.registry().adaptor(channel.type());
     long started = System.nanoTime();
     Future<AttemptResult> result = adaptor.isEmpty()
@@ -58,5 +59,12 @@ final class DispatchFilter implements RelayFilter {
       LOG.info("request {} attempt {} on channel {} failed: {} {}", ctx.requestId(), ctx.attempt(), channel.id(),
           cls, r.httpStatus());
     }
+  }
+
+  /** Whether the client asked for the stream's usage chunk ({@code stream_options.include_usage: true}). */
+  static boolean includeUsage(RelayRequest request) {
+    JsonObject json = request.body() == null ? null : request.body().json();
+    return json != null && json.getValue("stream_options") instanceof JsonObject options
+        && Boolean.TRUE.equals(options.getValue("include_usage"));
   }
 }

@@ -71,6 +71,17 @@ final class RelayFixture {
         .iterator().next().getInteger(0);
   }
 
+  /** A channel with One API's {@code other} (Azure: the api-version), {@code config} and model mapping columns. */
+  static int channel(ProcessRuntime rt, Config config, int type, String key, String baseUrl, String models,
+                     String other, String channelConfig, String modelMapping) {
+    String stored = KeyCipher.fromConfig(config).encrypt(key);
+    return await(rt.pg().preparedQuery("INSERT INTO channels (type, key, status, name, weight, base_url, models, "
+        + "\"group\", priority, model_mapping, other, config) VALUES ($1, $2, 1, $3, 0, $4, $5, 'default', 0, $8, $6, $7) "
+        + "RETURNING id").execute(Tuple.tuple().addInteger(type).addString(stored).addString("ch-type-" + type)
+            .addString(baseUrl).addString(models).addString(other).addString(channelConfig).addString(modelMapping)))
+        .iterator().next().getInteger(0);
+  }
+
   static void option(ProcessRuntime rt, String key, String value) {
     await(rt.pg().preparedQuery("INSERT INTO options (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
         + "SET value = EXCLUDED.value").execute(Tuple.of(key, value)));

@@ -92,7 +92,7 @@ public final class AliAdaptor extends JsonDialectAdaptor {
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
-    return new AliStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()));
+    return new AliStreamTranslator(ChunkWriter.of(env, spec));
   }
 
   @Override

@@ -83,7 +83,7 @@ final class AliStreamTranslator implements StreamTranslator {
 
   @Override
   public List<Buffer> onEnd() {
-    return usage.reported() ? List.of(out.usage(usage)) : List.of();
+    return out.finalUsage(usage);
   }
 
   @Override

@@ -93,8 +93,7 @@ public final class AnthropicAdaptor implements ProviderAdaptor {
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
-    return new AnthropicStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(),
-        env.epochSeconds()));
+    return new AnthropicStreamTranslator(ChunkWriter.of(env, spec));
   }
 
   @Override

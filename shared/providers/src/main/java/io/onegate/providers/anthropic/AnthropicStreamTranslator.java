@@ -127,7 +127,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
 
   @Override
   public List<Buffer> onEnd() {
-    return sawUsage ? List.of(out.usage(usage())) : List.of();
+    return sawUsage ? out.finalUsage(usage()) : List.of();
   }
 
   @Override

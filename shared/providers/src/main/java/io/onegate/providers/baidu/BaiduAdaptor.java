@@ -80,7 +80,7 @@ public final class BaiduAdaptor extends JsonDialectAdaptor {
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
-    return new BaiduStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()));
+    return new BaiduStreamTranslator(ChunkWriter.of(env, spec));
   }
 
   @Override

@@ -57,7 +57,7 @@ final class BaiduStreamTranslator implements StreamTranslator {
 
   @Override
   public List<Buffer> onEnd() {
-    return usage.reported() ? List.of(out.usage(usage)) : List.of();
+    return out.finalUsage(usage);
   }
 
   @Override

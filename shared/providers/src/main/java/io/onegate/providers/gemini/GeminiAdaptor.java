@@ -118,7 +118,7 @@ public final class GeminiAdaptor implements ProviderAdaptor {
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
-    return new GeminiStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()),
+    return new GeminiStreamTranslator(ChunkWriter.of(env, spec),
         env);
   }
 

@@ -69,7 +69,7 @@ final class GeminiStreamTranslator implements StreamTranslator {
 
   @Override
   public List<Buffer> onEnd() {
-    return usage.reported() ? List.of(out.usage(usage)) : List.of();
+    return out.finalUsage(usage);
   }
 
   @Override

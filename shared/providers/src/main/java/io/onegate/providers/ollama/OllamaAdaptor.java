@@ -103,7 +103,7 @@ public final class OllamaAdaptor implements ProviderAdaptor {
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
-    return new OllamaStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()),
+    return new OllamaStreamTranslator(ChunkWriter.of(env, spec),
         env);
   }
 

@@ -62,7 +62,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
 
   @Override
   public List<Buffer> onEnd() {
-    return usage.reported() ? List.of(out.usage(usage)) : List.of();
+    return out.finalUsage(usage);
   }
 
   @Override

@@ -15,13 +15,25 @@ public final class ChunkWriter {
   private String id;
   private String model;
   private final long created;
+  private final boolean includeUsage;
   private final StringBuilder delivered = new StringBuilder();
   private final java.util.BitSet roleSent = new java.util.BitSet();
 
-  public ChunkWriter(String id, String model, long created) {
+  /** @param includeUsage whether {@link #finalUsage} writes the usage chunk (the client asked for it) */
+  public ChunkWriter(String id, String model, long created, boolean includeUsage) {
     this.id = id;
     this.model = model;
     this.created = created;
+    this.includeUsage = includeUsage;
+  }
+
+  public ChunkWriter(String id, String model, long created) {
+    this(id, model, created, true);
+  }
+
+  /** The writer for one attempt's stream: a fresh id, the upstream model, and the client's usage-chunk choice. */
+  public static ChunkWriter of(TranslationEnv env, io.onegate.providers.spi.AttemptSpec spec) {
+    return new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds(), spec.includeUsage());
   }
 
   /** Adopts the upstream's id or model name when it reports one (never null or empty). */
@@ -74,6 +86,14 @@ public final class ChunkWriter {
 
   public Buffer finish(int choice, String finishReason) {
     return choice(choice, new JsonObject(), finishReason);
+  }
+
+  /**
+   * What ends the stream: the usage chunk when the upstream reported usage and the client asked for it
+   * ({@code stream_options.include_usage}), else nothing (OpenAI sends no usage chunk unasked).
+   */
+  public java.util.List<Buffer> finalUsage(Usage usage) {
+    return includeUsage && usage.reported() ? java.util.List.of(usage(usage)) : java.util.List.of();
   }
 
   /** The final usage chunk: empty {@code choices} and OpenAI's {@code usage} object. */

@@ -96,7 +96,7 @@ public final class ZhipuAdaptor extends JsonDialectAdaptor {
 
   @Override
   public StreamTranslator streamTranslator(AttemptSpec spec) {
-    return new ZhipuStreamTranslator(new ChunkWriter(env.completionId(), spec.upstreamModel(), env.epochSeconds()));
+    return new ZhipuStreamTranslator(ChunkWriter.of(env, spec));
   }
 
   @Override

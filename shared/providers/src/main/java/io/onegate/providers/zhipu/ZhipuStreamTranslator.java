@@ -65,7 +65,7 @@ final class ZhipuStreamTranslator implements StreamTranslator {
 
   @Override
   public List<Buffer> onEnd() {
-    return usage.reported() ? List.of(out.usage(usage)) : List.of();
+    return out.finalUsage(usage);
   }
 
   @Override

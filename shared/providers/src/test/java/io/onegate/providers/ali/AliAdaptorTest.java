@@ -1,10 +1,11 @@
 package io.onegate.providers.ali;
 
+import io.onegate.testkit.fake.FakeServer.Call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.domain.Channel;
 import io.onegate.common.error.FailureClass;
-import io.onegate.providers.contract.ProviderAdaptorContract;
+import io.onegate.providers.contract.TestkitFakeRoundTrips;
 import io.onegate.providers.spi.AttemptSpec;
 import io.onegate.providers.spi.Endpoint;
 import io.onegate.providers.spi.ProviderAdaptor;
@@ -14,13 +15,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class AliAdaptorTest extends ProviderAdaptorContract {
+class AliAdaptorTest extends TestkitFakeRoundTrips {
   private final AliAdaptor adaptor = new AliAdaptor(ENV);
 
   @Override
   protected ProviderAdaptor adaptor() {
     return adaptor;
   }
+  @Override
+  protected io.onegate.testkit.fake.ProviderFake testkitFake() {
+    return new io.onegate.testkit.fake.AliFake();
+  }
+
 
   @Override
   protected int channelType() {

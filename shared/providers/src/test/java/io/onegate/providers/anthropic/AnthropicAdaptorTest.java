@@ -1,9 +1,10 @@
 package io.onegate.providers.anthropic;
 
+import io.onegate.testkit.fake.FakeServer.Call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.error.FailureClass;
-import io.onegate.providers.contract.ProviderAdaptorContract;
+import io.onegate.providers.contract.TestkitFakeRoundTrips;
 import io.onegate.providers.spi.ProviderAdaptor;
 import io.onegate.providers.spi.UpstreamRequest;
 import io.vertx.core.buffer.Buffer;
@@ -12,13 +13,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AnthropicAdaptorTest extends ProviderAdaptorContract {
+class AnthropicAdaptorTest extends TestkitFakeRoundTrips {
   private final AnthropicAdaptor adaptor = new AnthropicAdaptor(ENV);
 
   @Override
   protected ProviderAdaptor adaptor() {
     return adaptor;
   }
+  @Override
+  protected io.onegate.testkit.fake.ProviderFake testkitFake() {
+    return new io.onegate.testkit.fake.AnthropicFake();
+  }
+
 
   @Override
   protected int channelType() {

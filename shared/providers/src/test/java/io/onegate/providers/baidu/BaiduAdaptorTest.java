@@ -1,11 +1,13 @@
 package io.onegate.providers.baidu;
 
+import io.onegate.testkit.fake.FakeServer.Call;
+import io.onegate.testkit.fake.FakeServer.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.onegate.common.domain.Channel;
 import io.onegate.common.error.FailureClass;
-import io.onegate.providers.contract.ProviderAdaptorContract;
+import io.onegate.providers.contract.TestkitFakeRoundTrips;
 import io.onegate.providers.spi.CredentialException;
 import io.onegate.providers.spi.CredentialSource;
 import io.onegate.providers.spi.ProviderAdaptor;
@@ -17,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BaiduAdaptorTest extends ProviderAdaptorContract {
+class BaiduAdaptorTest extends TestkitFakeRoundTrips {
   private static final String TOKEN = "24.460da4889caad24cccdb1fea17221975.2592000.1491995545.282335-8574074";
   private final BaiduAdaptor adaptor = new BaiduAdaptor(ENV);
 
@@ -25,6 +27,11 @@ class BaiduAdaptorTest extends ProviderAdaptorContract {
   protected ProviderAdaptor adaptor() {
     return adaptor;
   }
+  @Override
+  protected io.onegate.testkit.fake.ProviderFake testkitFake() {
+    return new io.onegate.testkit.fake.BaiduFake(0);
+  }
+
 
   @Override
   protected int channelType() {
@@ -106,7 +113,7 @@ class BaiduAdaptorTest extends ProviderAdaptorContract {
     JsonObject body = new JsonObject(call.body());
     assertThat(body.getJsonArray("messages")).hasSize(1);
     assertThat(body.getBoolean("stream", false)).isEqualTo(stream);
-    Call exchange = calls.get(0);
+    Call exchange = calls().get(0);
     assertThat(exchange.method()).isEqualTo("POST");
     assertThat(exchange.path()).isEqualTo("/oauth/2.0/token");
     assertThat(exchange.query())

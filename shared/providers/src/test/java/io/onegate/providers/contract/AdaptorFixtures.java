@@ -1,5 +1,7 @@
 package io.onegate.providers.contract;
 
+import io.onegate.testkit.fake.FakeServer.Call;
+import io.onegate.testkit.fake.FakeServer.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import io.onegate.common.domain.Channel;
 import io.onegate.common.error.FailureClass;
@@ -127,16 +129,9 @@ public abstract class AdaptorFixtures extends FakeUpstream {
   }
 
   protected Buffer cassette(String name) {
-    String path = "/cassettes/" + provider() + "/" + name;
-    try (InputStream in = getClass().getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IllegalStateException("missing cassette " + path);
-      }
-      return Buffer.buffer(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return io.onegate.testkit.fake.Cassettes.load(provider(), name);
   }
+
 
   protected String streamCassetteName() {
     return adaptor().framing(chatSpec(true)) == Framing.NDJSON ? "chat-stream.ndjson" : "chat-stream.sse";
@@ -144,7 +139,11 @@ public abstract class AdaptorFixtures extends FakeUpstream {
 
   /** Runs bytes (already split into chunks) through the framing parser and a fresh translator. */
   protected StreamRun runStream(List<Buffer> chunks, boolean endNormally) {
-    AttemptSpec spec = chatSpec(true);
+    return runStream(chatSpec(true), chunks, endNormally);
+  }
+
+  /** Runs bytes through the framing parser and a fresh translator for {@code spec}. */
+  protected StreamRun runStream(AttemptSpec spec, List<Buffer> chunks, boolean endNormally) {
     StreamTranslator translator = adaptor().streamTranslator(spec);
     StringBuilder out = new StringBuilder();
     Consumer<SseEvent> sink = event -> translator.onFrame(event).forEach(b -> out.append(b.toString()));
@@ -228,7 +227,7 @@ public abstract class AdaptorFixtures extends FakeUpstream {
   }
 
   protected Call lastCall() {
-    List<Call> relayed = calls.stream().filter(c -> !c.path().equals(credentialPath)).toList();
+    List<Call> relayed = calls().stream().filter(c -> !c.path().equals(credentialPath)).toList();
     assertThat(relayed).isNotEmpty();
     return relayed.get(relayed.size() - 1);
   }

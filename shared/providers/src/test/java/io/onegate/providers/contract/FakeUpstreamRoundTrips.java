@@ -1,5 +1,6 @@
 package io.onegate.providers.contract;
 
+import io.onegate.testkit.fake.FakeServer.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import io.onegate.common.error.FailureClass;
 import io.onegate.providers.spi.AttemptSpec;

@@ -90,6 +90,22 @@ public abstract class ProviderAdaptorContract extends FakeUpstreamRoundTrips {
   }
 
   @Test
+  void sendsTheUsageChunkOnlyWhenTheClientAskedForIt() {
+    AttemptSpec unasked = new AttemptSpec(channel(PURE_BASE_URL), Endpoint.CHAT_COMPLETIONS, model(), model(), true,
+        false);
+    StreamRun run = runStream(unasked, List.of(cassette(streamCassetteName())), true);
+    assertThat(run.chunks()).isNotEmpty().allSatisfy(c -> {
+      assertThat(c.getJsonArray("choices")).isNotEmpty();
+      assertThat(c.containsKey("usage")).isFalse();
+    });
+    assertThat(run.content()).isEqualTo(stream().text());
+    assertUsage(run.translator().usage(), stream().promptTokens(), stream().completionTokens()); // still billed
+    StreamRun asked = runStream(List.of(cassette(streamCassetteName())), true);
+    assertThat(asked.sse()).startsWith(run.sse());
+    assertThat(asked.chunks()).hasSize(run.chunks().size() + 1);
+  }
+
+  @Test
   void givesIdenticalOutputWhenTheStreamIsSplitAtEveryByteBoundary() {
     byte[] bytes = cassette(streamCassetteName()).getBytes();
     String whole = runStream(List.of(Buffer.buffer(bytes)), true).sse();

@@ -1,5 +1,6 @@
 package io.onegate.providers.credential;
 
+import io.onegate.testkit.fake.FakeServer.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.domain.Channel;
@@ -50,7 +51,7 @@ class CredentialCacheTest extends FakeUpstream {
   }
 
   private void answerTokens(int status, String body) {
-    route = call -> new Answer(status, "application/json", List.of(Buffer.buffer(body)));
+    route = call -> Answer.of(status, "application/json", Buffer.buffer(body));
   }
 
   /** Runs {@code count} concurrent gets on one event-loop context and waits for all of them. */
@@ -71,15 +72,15 @@ class CredentialCacheTest extends FakeUpstream {
     answerTokens(200, TOKEN_BODY);
     assertThat(concurrentGets(baiduChannel(), baidu, 50)).hasSize(50).containsOnly("24.token-one");
     assertThat(concurrentGets(baiduChannel(), baidu, 20)).containsOnly("24.token-one");
-    assertThat(calls).hasSize(1);
-    assertThat(calls.get(0).path()).isEqualTo("/oauth/2.0/token");
+    assertThat(calls()).hasSize(1);
+    assertThat(calls().get(0).path()).isEqualTo("/oauth/2.0/token");
 
     clock.advance(Duration.ofDays(30).minus(Duration.ofHours(1)).minusSeconds(1));
     concurrentGets(baiduChannel(), baidu, 5);
-    assertThat(calls).hasSize(1);
+    assertThat(calls()).hasSize(1);
     clock.advance(Duration.ofSeconds(2)); // now within the last hour of the token's life: refresh
     concurrentGets(baiduChannel(), baidu, 5);
-    assertThat(calls).hasSize(2);
+    assertThat(calls()).hasSize(2);
   }
 
   @Test
@@ -88,7 +89,7 @@ class CredentialCacheTest extends FakeUpstream {
     assertThatFailure(() -> concurrentGets(baiduChannel(), baidu, 3), FailureClass.INVALID_KEY);
     answerTokens(200, TOKEN_BODY);
     assertThat(concurrentGets(baiduChannel(), baidu, 3)).containsOnly("24.token-one");
-    assertThat(calls).hasSize(2);
+    assertThat(calls()).hasSize(2);
   }
 
   @Test
@@ -98,11 +99,11 @@ class CredentialCacheTest extends FakeUpstream {
     cache.onFailure(baiduChannel(), baidu,
         UpstreamErrors.failure(FailureClass.RATE_LIMITED, 429, "18", "qps", "baidu_error"));
     concurrentGets(baiduChannel(), baidu, 2);
-    assertThat(calls).hasSize(1);
+    assertThat(calls()).hasSize(1);
     cache.onFailure(baiduChannel(), baidu,
         UpstreamErrors.failure(FailureClass.TRANSIENT, 200, "111", "Access token expired", "baidu_error"));
     concurrentGets(baiduChannel(), baidu, 2);
-    assertThat(calls).hasSize(2);
+    assertThat(calls()).hasSize(2);
   }
 
   @Test
@@ -114,7 +115,7 @@ class CredentialCacheTest extends FakeUpstream {
     assertThat(concurrentGets(channel, zhipu, 10)).containsOnly(first);
     clock.advance(Duration.ofMinutes(9).plusSeconds(1)); // past exp minus the one-minute margin
     assertThat(concurrentGets(channel, zhipu, 1)).doesNotContain(first);
-    assertThat(calls).isEmpty();
+    assertThat(calls()).isEmpty();
   }
 
   private static void assertThatFailure(ThrowingCall call, FailureClass expected) {

@@ -1,9 +1,10 @@
 package io.onegate.providers.gemini;
 
+import io.onegate.testkit.fake.FakeServer.Call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.error.FailureClass;
-import io.onegate.providers.contract.ProviderAdaptorContract;
+import io.onegate.providers.contract.TestkitFakeRoundTrips;
 import io.onegate.providers.spi.Endpoint;
 import io.onegate.providers.spi.ProviderAdaptor;
 import io.onegate.providers.spi.UpstreamRequest;
@@ -13,13 +14,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class GeminiAdaptorTest extends ProviderAdaptorContract {
+class GeminiAdaptorTest extends TestkitFakeRoundTrips {
   private final GeminiAdaptor adaptor = new GeminiAdaptor(ENV, "v1", "BLOCK_NONE");
 
   @Override
   protected ProviderAdaptor adaptor() {
     return adaptor;
   }
+  @Override
+  protected io.onegate.testkit.fake.ProviderFake testkitFake() {
+    return new io.onegate.testkit.fake.GeminiFake();
+  }
+
 
   @Override
   protected int channelType() {

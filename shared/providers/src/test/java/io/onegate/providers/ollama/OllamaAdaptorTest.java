@@ -1,22 +1,28 @@
 package io.onegate.providers.ollama;
 
+import io.onegate.testkit.fake.FakeServer.Call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.error.FailureClass;
-import io.onegate.providers.contract.ProviderAdaptorContract;
+import io.onegate.providers.contract.TestkitFakeRoundTrips;
 import io.onegate.providers.spi.ProviderAdaptor;
 import io.onegate.providers.spi.UpstreamRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class OllamaAdaptorTest extends ProviderAdaptorContract {
+class OllamaAdaptorTest extends TestkitFakeRoundTrips {
   private final OllamaAdaptor adaptor = new OllamaAdaptor(ENV);
 
   @Override
   protected ProviderAdaptor adaptor() {
     return adaptor;
   }
+  @Override
+  protected io.onegate.testkit.fake.ProviderFake testkitFake() {
+    return new io.onegate.testkit.fake.OllamaFake();
+  }
+
 
   @Override
   protected int channelType() {

@@ -66,6 +66,24 @@ class OpenAiAdaptorTest {
   }
 
   @Test
+  void azureDropsStreamOptionsOnlyForApiVersionsThatRejectIt() {
+    String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    for (String old : List.of("2024-02-15-preview", "2024-06-01", "2023-05-15", "2024-08-01-preview")) {
+      JsonObject sent = request(channel(3, "https://res.openai.azure.com", Map.of(), Map.of(), old, ""),
+          Endpoint.CHAT_COMPLETIONS, "gpt-4o", body).body().toJsonObject();
+      assertThat(sent.containsKey("stream_options")).as(old).isFalse();
+      assertThat(sent.getBoolean("stream")).isTrue();
+      assertThat(sent.getJsonArray("messages")).hasSize(1);
+    }
+    for (String recent : List.of("2024-09-01-preview", "2024-10-21", "2025-01-01-preview", "preview")) {
+      Buffer sent = request(channel(3, "https://res.openai.azure.com", Map.of(), Map.of(), recent, ""),
+          Endpoint.CHAT_COMPLETIONS, "gpt-4o", body).body();
+      assertThat(sent.toString()).as(recent).isEqualTo(body);
+    }
+  }
+
+  @Test
   void bodyPassesThroughUnchangedUnlessMappedOrPrompted() {
     String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"x_unknown\":1}";
     Buffer same = request(channel(1, "", Map.of(), Map.of(), "", ""), Endpoint.CHAT_COMPLETIONS, "m", body).body();

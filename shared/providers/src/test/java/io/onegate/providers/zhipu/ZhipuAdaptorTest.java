@@ -1,11 +1,12 @@
 package io.onegate.providers.zhipu;
 
+import io.onegate.testkit.fake.FakeServer.Call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.onegate.common.domain.Channel;
 import io.onegate.common.error.FailureClass;
-import io.onegate.providers.contract.ProviderAdaptorContract;
+import io.onegate.providers.contract.TestkitFakeRoundTrips;
 import io.onegate.providers.spi.CredentialException;
 import io.onegate.providers.spi.CredentialSource.Credential;
 import io.onegate.providers.spi.ProviderAdaptor;
@@ -21,13 +22,18 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-class ZhipuAdaptorTest extends ProviderAdaptorContract {
+class ZhipuAdaptorTest extends TestkitFakeRoundTrips {
   private final ZhipuAdaptor adaptor = new ZhipuAdaptor(ENV, Duration.ofHours(1));
 
   @Override
   protected ProviderAdaptor adaptor() {
     return adaptor;
   }
+  @Override
+  protected io.onegate.testkit.fake.ProviderFake testkitFake() {
+    return new io.onegate.testkit.fake.ZhipuFake(ENV.clock());
+  }
+
 
   @Override
   protected int channelType() {
