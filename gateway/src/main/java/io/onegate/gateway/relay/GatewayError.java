@@ -34,6 +34,9 @@ public enum GatewayError {
   NOT_IMPLEMENTED(501, "one_api_error", "api_not_implemented", "API not implemented"),
   NO_CHANNEL(503, "server_error", "no_available_channel", "No available channel for model %s in group %s"),
   UPSTREAM_UNREACHABLE(502, "upstream_error", "upstream_unreachable", "The upstream could not be reached: %s"),
+  CHANNEL_CREDENTIAL_REFUSED(503, "upstream_error", "channel_credential_refused",
+      "The upstream provider refused this gateway's channel credential (%s); your API key is fine, the channel is "
+          + "being taken out of service"),
   UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout", "The upstream did not answer in time"),
   INTERNAL(500, "server_error", "internal_error", "Internal error");
 

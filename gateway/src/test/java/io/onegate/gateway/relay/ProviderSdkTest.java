@@ -380,8 +380,8 @@ class ProviderSdkTest {
   }
 
   /**
-   * A key the provider refuses: the SDK gets an OpenAI-shaped error (which it parses into a typed exception) that
-   * carries neither the channel key nor a stack trace, and nothing is billed.
+   * A key the provider refuses: the SDK gets an OpenAI-shaped 503 {@code channel_credential_refused} (which it
+   * parses into a typed exception) that carries neither the channel key nor a stack trace, and nothing is billed.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("withKeys")
@@ -392,7 +392,9 @@ class ProviderSdkTest {
             .build()));
     assertThat(error).as("the SDK raised an API error").isNotNull();
     assertThat(p.fake().problems()).as("the fake refused the key").isNotEmpty();
-    assertThat(error.statusCode()).isBetween(400, 599);
+    assertThat(error.statusCode()).as("the channel's key, not the client's: 503 (One API quirk Q4 fixed)")
+        .isEqualTo(503);
+    assertThat(error.code()).contains("channel_credential_refused");
     String body = error.body().toString();
     assertThat(error.body().asObject()).isPresent();
     assertThat(error.getMessage()).isNotBlank();
