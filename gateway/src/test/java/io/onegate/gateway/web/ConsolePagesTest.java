@@ -9,7 +9,6 @@ import io.onegate.common.config.Config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,10 +21,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Every console page in a real headless Chromium against the real gateway ({@link ConsoleStack}: real
@@ -149,8 +146,7 @@ class ConsolePagesTest {
   }
 
   private void awaitRows(String table, int rows) {
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10))
-        .until(d -> d.findElements(By.cssSelector("[data-testid=" + table + "] tbody tr")).size() == rows);
+    browser.waiting().until(d -> d.findElements(By.cssSelector("[data-testid=" + table + "] tbody tr")).size() == rows);
   }
 
   @Test
@@ -351,8 +347,7 @@ class ConsolePagesTest {
         .forEach(r -> secondPage.add(r.getString(0)));
     browser.driver.findElement(By.xpath("//div[@class='pager']/button[2]")).click();
     browser.awaitPath("/log?");
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
-        .until(d -> d.findElements(By.cssSelector("[data-testid=log-table] tbody .content")).stream()
+    browser.waiting().until(d -> d.findElements(By.cssSelector("[data-testid=log-table] tbody .content")).stream()
             .map(WebElement::getText).toList().equals(secondPage));
     assertThat(browser.driver.getCurrentUrl()).containsPattern("[?&]p=1");
     new Select(browser.driver.findElement(By.name("type"))).selectByValue("1");
@@ -502,8 +497,7 @@ class ConsolePagesTest {
     quota.sendKeys("250000");
     assertThat(browser.driver.findElement(By.cssSelector(".modal .hint")).getText()).isEqualTo("≈ $0.5");
     browser.driver.findElement(By.cssSelector(".modal [data-testid=token-submit]")).click();
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
-        .until(d -> d.findElements(By.cssSelector(".modal")).isEmpty());
+    browser.waiting().until(d -> d.findElements(By.cssSelector(".modal")).isEmpty());
     Row token = stack.row("SELECT status, remain_quota, unlimited_quota, key FROM tokens WHERE name = 'fastgpt'");
     assertThat(token.getLong("remain_quota")).isEqualTo(250_000);
     assertThat(token.getInteger("status")).as("still disabled").isEqualTo(2);
