@@ -6,6 +6,7 @@ import static io.vertx.core.http.HttpMethod.PUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.config.Config;
+import io.onegate.common.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -53,7 +54,7 @@ class ConsolePagesTest {
     Config config = ConsoleStack.freshConfig();
     CompletableFuture<ConsoleStack> starting = CompletableFuture.supplyAsync(() -> ConsoleStack.start(config));
     try {
-      browser = Chromium.start(config.get(io.onegate.common.config.Settings.PORT), "en-US", 1280, 860);
+      browser = Chromium.start(config.get(Settings.PORT), "en-US", 1280, 860);
     } finally {
       stack = starting.get(150, TimeUnit.SECONDS);
     }
@@ -390,6 +391,9 @@ class ConsolePagesTest {
     browser.driver.findElement(By.cssSelector("form[data-section='set.channels'] button[type=submit]")).click();
     browser.awaitText(By.cssSelector("form[data-section='set.channels'] [data-testid=form-message]"), "saved");
     assertThat(option("AutomaticDisableChannelEnabled")).isEqualTo("true");
+    WebElement smtpToken = browser.driver.findElement(By.cssSelector("input[data-option=SMTPToken]"));
+    assertThat(smtpToken.getAttribute("value")).as("secrets are never sent to the console").isEmpty();
+    assertThat(smtpToken.getAttribute("autocomplete")).isEqualTo("new-password");
     browser.js("window.scrollTo(0, 0)");
     browser.screenshot("settings");
 
@@ -470,7 +474,10 @@ class ConsolePagesTest {
     WebElement name = browser.await(By.name("name"));
     assertThat(name.getAttribute("value")).isEqualTo("channel-1");
     assertThat(browser.driver.findElement(By.name("model_mapping")).getAttribute("value")).contains("\"gpt-4\": \"gpt-4o\"");
-    assertThat(browser.driver.findElement(By.name("key")).getAttribute("placeholder")).contains("keep");
+    WebElement key = browser.driver.findElement(By.name("key"));
+    assertThat(key.getAttribute("placeholder")).contains("keep");
+    // not "off", which browsers ignore for password fields: they would fill in the console login as the key
+    assertThat(key.getAttribute("autocomplete")).isEqualTo("new-password");
     WebElement priority = browser.driver.findElement(By.name("priority"));
     priority.clear();
     priority.sendKeys("7");
