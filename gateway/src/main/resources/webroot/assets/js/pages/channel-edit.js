@@ -27,8 +27,10 @@ export async function render(root, params) {
   const type = h('select', { name: 'type', 'data-testid': 'channel-type' },
     CHANNEL_TYPES.map(([id, name]) => h('option', { value: id, selected: id === ch.type }, name + ' (' + id + ')')));
   const name = h('input', { name: 'name', value: ch.name || '', required: true });
+  // new-password, not off: browsers ignore autocomplete=off on password fields and would fill in the saved
+  // console login, which saving would then store as the channel's key.
   const key = editing
-    ? h('input', { name: 'key', type: 'password', autocomplete: 'off', placeholder: t('ch.keyKeep') })
+    ? h('input', { name: 'key', type: 'password', autocomplete: 'new-password', placeholder: t('ch.keyKeep') })
     : h('textarea', { name: 'key', rows: 3, autocomplete: 'off', required: true, 'data-testid': 'channel-key' });
   const keyField = field(editing ? t('ch.key') : t('ch.keys'), key, '');
   const baseUrl = h('input', { name: 'base_url', value: ch.base_url || '', 'data-testid': 'channel-base-url' });

@@ -85,7 +85,8 @@ function control(key, kind, stored) {
   let input;
   if (kind === 'json') input = h('textarea.code', { name: key, rows: 8, 'data-option': key }, pretty(original));
   else if (kind === 'textarea') input = h('textarea', { name: key, rows: 3, 'data-option': key }, original);
-  else if (kind === 'secret') input = h('input', { name: key, type: 'password', autocomplete: 'off', 'data-option': key });
+  // new-password: a browser-filled login password would otherwise count as a changed secret and be saved.
+  else if (kind === 'secret') input = h('input', { name: key, type: 'password', autocomplete: 'new-password', 'data-option': key });
   else input = h('input', { name: key, type: kind === 'number' ? 'number' : 'text', step: 'any', value: original, 'data-option': key });
   const hint = [has('opt.' + key) ? t('opt.' + key) : '', kind === 'secret' ? t('set.secretHint') : ''].filter(Boolean).join(' ');
   const f = field(key, input, hint || null);

@@ -13,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -80,8 +81,15 @@ final class Chromium implements AutoCloseable {
     return base + path;
   }
 
+  /** A wait of up to 15 s that checks every 50 ms (WebDriverWait's default 500 ms would dominate the tests). */
+  WebDriverWait waiting() {
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(50));
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
+  }
+
   WebElement await(By by) {
-    return new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(by));
+    return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
   List<WebElement> all(By by) {
@@ -89,11 +97,11 @@ final class Chromium implements AutoCloseable {
   }
 
   void awaitText(By by, String text) {
-    new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(by, text));
   }
 
   void awaitPath(String path) {
-    new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().replace(base, "").startsWith(path));
+    waiting().until(d -> d.getCurrentUrl().replace(base, "").startsWith(path));
   }
 
   /** Waits until the page module named {@code page} has rendered its content. */

@@ -1,11 +1,18 @@
 package io.onegate.gateway.web;
 
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
+import io.onegate.common.config.Config;
+import io.onegate.common.config.Settings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,40 +26,101 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * Every console page in a real headless Chromium, against {@link OneApiContractStub} (One API's documented /api
- * contract): what each page sends and shows, role hiding, both languages, phone width. Writes the screenshots in
- * docs/screenshots/. Skipped, with the reason, where Chromium is not installed.
+ * Every console page in a real headless Chromium against the real gateway ({@link ConsoleStack}: real
+ * PostgreSQL, Kafka and Hazelcast, a health worker for channel tests, a fake OpenAI upstream): what each page
+ * sends and shows, checked in the database and through the real /api, role hiding, both languages, phone width.
+ * Writes the screenshots in docs/screenshots/. Skipped, with the reason, where Chromium is not installed.
+ *
+ * <p>Data is seeded through the management API as root; what only the billing and health workers write (consume
+ * logs, used quota, response times, balances) is seeded with SQL.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsolePagesTest {
-  private static Vertx vertx;
-  private static HttpServer server;
-  private static OneApiContractStub stub;
+  private static final String[] MODELS = {"gpt-4o-mini", "gpt-3.5-turbo", "text-embedding-3-small"};
+  private static ConsoleStack stack;
   private static Chromium browser;
   private static String rootPassword = "123456";
+  private static int rootId;
+  private static int aliceId;
+  private static final List<Integer> channels = new ArrayList<>();
+  private static String welcomeCode;
+  private static String usedCode;
 
   @BeforeAll
   static void start() throws Exception {
     if (!Chromium.available()) {
       return; // every test then reports itself skipped, saying why
     }
-    vertx = Vertx.vertx();
-    stub = new OneApiContractStub();
-    Router router = Router.router(vertx);
-    stub.mount(router);
-    ConsoleRoutes.mount(router);
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    browser = Chromium.start(server.actualPort(), "en-US", 1280, 860);
+    Config config = ConsoleStack.freshConfig();
+    CompletableFuture<ConsoleStack> starting = CompletableFuture.supplyAsync(() -> ConsoleStack.start(config));
+    try {
+      browser = Chromium.start(config.get(Settings.PORT), "en-US", 1280, 860);
+    } finally {
+      stack = starting.get(150, TimeUnit.SECONDS);
+    }
+    seed();
+  }
+
+  /** Users, channels, tokens, redemption codes, options and 13 consume logs, as the pages expect them. */
+  private static void seed() {
+    rootId = stack.row("SELECT id FROM users WHERE username = 'root'").getInteger(0);
+    stack.ok(POST, "/api/user/", new JsonObject().put("username", "alice").put("password", "alicepass1"));
+    stack.ok(POST, "/api/user/", new JsonObject().put("username", "bob").put("password", "bobpass123")
+        .put("display_name", "Bob").put("role", 10));
+    aliceId = stack.row("SELECT id FROM users WHERE username = 'alice'").getInteger(0);
+
+    channels.add(channel(new JsonObject().put("type", 1).put("name", "channel-1").put("key", "sk-upstream-1")
+        .put("base_url", stack.upstreamUrl()).put("models", "gpt-3.5-turbo,gpt-4o,gpt-4o-mini,text-embedding-3-small")
+        .put("priority", 10).put("weight", 1).put("model_mapping", "{\"gpt-4\":\"gpt-4o\"}")));
+    channels.add(channel(new JsonObject().put("type", 1).put("name", "channel-2").put("key", "sk-upstream-2")
+        .put("base_url", stack.upstreamUrl()).put("models", "gpt-3.5-turbo,gpt-4o,gpt-4o-mini").put("weight", 2)));
+    stack.ok(PUT, "/api/channel/", new JsonObject().put("id", channels.get(1)).put("status", 3));
+    channels.add(channel(new JsonObject().put("type", 16).put("name", "channel-3").put("key", "zhipu-id.zhipu-secret")
+        .put("models", "glm-4,glm-4v,embedding-2").put("weight", 3)));
+    long now = System.currentTimeMillis() / 1000;
+    for (int i = 0; i < 3; i++) { // written by the health worker (tests) and the billing worker (balance, usage)
+      stack.sql("UPDATE channels SET response_time = $2, balance = $3, balance_updated_time = $4, used_quota = $5 "
+          + "WHERE id = $1", channels.get(i), 800 * (i + 1), 12.5 * (i + 1), now - 3600, 400_000L * (i + 1));
+    }
+
+    stack.ok(POST, "/api/token/", new JsonObject().put("name", "default").put("unlimited_quota", true));
+    stack.ok(POST, "/api/token/", new JsonObject().put("name", "fastgpt").put("remain_quota", 1_000_000));
+
+    welcomeCode = ((JsonArray) stack.ok(POST, "/api/redemption/", new JsonObject().put("name", "welcome")
+        .put("quota", 500_000).put("count", 1))).getString(0);
+    usedCode = ((JsonArray) stack.ok(POST, "/api/redemption/", new JsonObject().put("name", "used-one")
+        .put("quota", 1_000_000).put("count", 1))).getString(0);
+    JsonObject redeemed = stack.apiAs(stack.login("alice", "alicepass1"), POST, "/api/user/topup",
+        new JsonObject().put("key", usedCode));
+    assertThat(redeemed.getBoolean("success")).as(redeemed.encode()).isTrue();
+    stack.ok(PUT, "/api/user/", new JsonObject().put("id", aliceId).put("quota", 2_500_000));
+    stack.ok(PUT, "/api/option/", new JsonObject().put("key", "ModelRatio")
+        .put("value", "{\"gpt-4o-mini\":0.075,\"gpt-3.5-turbo\":0.75}"));
+
+    // what the billing worker writes for relayed requests: consume logs, the user's quota, used quota and count
+    for (int i = 0; i < 13; i++) {
+      boolean alice = i % 4 == 0;
+      stack.sql("INSERT INTO logs (user_id, created_at, type, content, username, token_name, model_name, quota, "
+              + "prompt_tokens, completion_tokens, channel_id, elapsed_time, is_stream) "
+              + "VALUES ($1, $2, 2, $3, $4, 'fastgpt', $5, $6, $7, $8, $9, $10, $11)",
+          alice ? aliceId : rootId, now - i * 3000L, "倍率：0.075 × 1 × 4", alice ? "alice" : "root", MODELS[i % 3],
+          120L + i * 7, 30 + i, 12 + i, channels.get(i % 3), 300L + i * 40, i % 2 == 0);
+    }
+    stack.sql("UPDATE users SET quota = quota - 1234567, used_quota = 1234567, request_count = 42 WHERE id = $1",
+        rootId);
+  }
+
+  private static int channel(JsonObject body) {
+    return ((JsonObject) stack.ok(POST, "/api/channel/", body)).getJsonArray("ids").getInteger(0);
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     if (browser != null) {
       browser.close();
     }
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (stack != null) {
+      stack.close();
     }
   }
 
@@ -78,6 +146,10 @@ class ConsolePagesTest {
         .replace(browser.url(""), "")).toList();
   }
 
+  private void awaitRows(String table, int rows) {
+    browser.waiting().until(d -> d.findElements(By.cssSelector("[data-testid=" + table + "] tbody tr")).size() == rows);
+  }
+
   @Test
   @Order(1)
   void loginPageRendersInEnglishAndChineseAndRemembersTheChoice() throws Exception {
@@ -99,11 +171,19 @@ class ConsolePagesTest {
     browser.await(By.cssSelector("[data-testid=register-form]"));
     browser.driver.findElement(By.name("username")).sendKeys("carol");
     browser.driver.findElement(By.name("password")).sendKeys("carol-pass-1");
-    browser.driver.findElement(By.name("password2")).sendKeys("carol-pass-2");
+    WebElement password2 = browser.driver.findElement(By.name("password2"));
+    password2.sendKeys("carol-pass-2");
     browser.driver.findElement(By.cssSelector("[data-testid=register-form] button[type=submit]")).click();
     browser.awaitText(By.cssSelector("[data-testid=register-form] .field-error:not(:empty)"), "passwords differ");
-    assertThat(stub.writes).noneMatch(w -> w.startsWith("POST /api/user/register"));
+    assertThat(stack.count("SELECT count(*) FROM users WHERE username = 'carol'")).isZero();
     browser.screenshot("register");
+    password2.clear();
+    password2.sendKeys("carol-pass-1");
+    browser.driver.findElement(By.cssSelector("[data-testid=register-form] button[type=submit]")).click();
+    browser.awaitText(By.cssSelector("[data-testid=register-form] [data-testid=form-message]"), "log in");
+    Row carol = stack.row("SELECT role, status FROM users WHERE username = 'carol'");
+    assertThat(carol.getInteger("role")).isEqualTo(1);
+    assertThat(stack.login("carol", "carol-pass-1")).isNotNull();
   }
 
   @Test
@@ -115,6 +195,7 @@ class ConsolePagesTest {
     browser.driver.findElement(By.cssSelector("[data-testid=login-submit]")).click();
     browser.awaitText(By.cssSelector("[data-testid=form-message]"), "用户名或密码错误");
     assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
+    assertThat(browser.all(By.cssSelector("[data-testid=logout]"))).isEmpty();
   }
 
   @Test
@@ -128,14 +209,18 @@ class ConsolePagesTest {
     pw.sendKeys("short");
     browser.driver.findElement(By.cssSelector("[data-testid=account-form] button[type=submit]")).click();
     assertThat(browser.await(By.cssSelector("[data-testid=account-form] .field-error:not(:empty)")).getText()).isNotBlank();
+    assertThat(stack.row("SELECT password_changed FROM users WHERE id = $1", rootId).getBoolean(0))
+        .as("the short password was not sent").isFalse();
     pw.clear();
     pw.sendKeys("N3w-root-pass");
     browser.driver.findElement(By.cssSelector("[data-testid=account-form] button[type=submit]")).click();
     browser.awaitPath("/dashboard");
     rootPassword = "N3w-root-pass";
-    assertThat(stub.writes).anyMatch(w -> w.startsWith("PUT /api/user/self") && w.contains("N3w-root-pass"));
     browser.await(By.cssSelector("[data-testid=balance]"));
     assertThat(browser.all(By.cssSelector("[data-testid=default-password-banner]"))).isEmpty();
+    assertThat(stack.login("root", "N3w-root-pass")).isNotNull();
+    assertThat(stack.login("root", "123456")).isNull();
+    assertThat(((JsonObject) stack.ok(GET, "/api/status", null)).getBoolean("root_password_is_default")).isFalse();
   }
 
   @Test
@@ -147,7 +232,11 @@ class ConsolePagesTest {
     assertThat(browser.driver.findElement(By.cssSelector("[data-testid=used-quota]")).getText()).isEqualTo("$2.469134");
     assertThat(browser.driver.findElement(By.cssSelector("[data-testid=request-count]")).getText()).isEqualTo("42");
     browser.await(By.cssSelector("[data-testid=chart-per-day] canvas"));
-    assertThat(browser.all(By.cssSelector("[data-testid=chart-per-model] .bar-row"))).hasSize(3);
+    List<String> bars = browser.all(By.cssSelector("[data-testid=chart-per-model] .bar-row")).stream()
+        .map(WebElement::getText).toList();
+    // root's 9 of the 13 seeded consume logs: 3 per model, 486 quota each (e.g. 141 + 162 + 183)
+    assertThat(bars).hasSize(3).allSatisfy(bar -> assertThat(bar).contains("$0.000972 · 3 requests"));
+    assertThat(String.join("\n", bars)).contains("gpt-4o-mini", "gpt-3.5-turbo", "text-embedding-3-small");
     assertThat(navLinks()).contains("/channel", "/user", "/redemption", "/setting");
     browser.screenshot("dashboard");
   }
@@ -179,19 +268,35 @@ class ConsolePagesTest {
     browser.driver.findElement(By.cssSelector("[data-testid=channel-submit]")).click();
     assertThat(browser.await(By.cssSelector(".field .invalid + .field-error, textarea.invalid ~ .field-error")).getText())
         .contains("JSON object of strings");
-    assertThat(stub.writes).noneMatch(w -> w.startsWith("POST /api/channel/"));
+    assertThat(stack.count("SELECT count(*) FROM channels WHERE name = 'openai-batch'")).isZero();
     mapping.clear();
     mapping.sendKeys("{\"gpt-4\": \"gpt-4o\"}");
     browser.screenshot("channel-edit");
     browser.driver.findElement(By.cssSelector("[data-testid=channel-submit]")).click();
     browser.awaitPath("/channel");
     browser.awaitText(By.cssSelector("[data-testid=channel-table]"), "openai-batch");
-    String post = stub.writes.stream().filter(w -> w.startsWith("POST /api/channel/")).findFirst().orElseThrow();
-    assertThat(post).contains("\"type\":1", "sk-first\\nsk-second", "text-embedding-ada-002",
-        "\"model_mapping\":\"{\\\"gpt-4\\\":\\\"gpt-4o\\\"}\"", "\"base_url\":\"http://127.0.0.1:9/\"");
     assertThat(browser.all(By.xpath("//td[.='openai-batch' or a='openai-batch']"))).hasSize(2);
-    browser.driver.findElement(By.cssSelector("[data-testid=test-1]")).click();
-    browser.awaitText(By.id("toasts"), "OK in 0.42s");
+
+    List<String> keys = new ArrayList<>();
+    for (Row c : stack.sql("SELECT id, type, status, models, model_mapping, base_url, \"group\" FROM channels "
+        + "WHERE name = 'openai-batch' ORDER BY id")) {
+      assertThat(c.getInteger("type")).isEqualTo(1);
+      assertThat(c.getInteger("status")).isEqualTo(1);
+      assertThat(c.getString("models").split(",")).contains("gpt-4o-mini", "text-embedding-ada-002",
+          "text-embedding-3-small");
+      assertThat(c.getString("model_mapping")).isEqualTo("{\"gpt-4\":\"gpt-4o\"}");
+      assertThat(c.getString("base_url")).isEqualTo("http://127.0.0.1:9/");
+      assertThat(c.getString("group")).isEqualTo("default");
+      keys.add(((JsonObject) stack.ok(GET, "/api/channel/" + c.getInteger("id") + "/key", null)).getString("key"));
+    }
+    assertThat(keys).containsExactly("sk-first", "sk-second");
+
+    int first = channels.get(0);
+    browser.driver.findElement(By.cssSelector("[data-testid=test-" + first + "]")).click();
+    browser.awaitText(By.id("toasts"), "channel-1:");
+    assertThat(browser.driver.findElement(By.id("toasts")).getText()).containsPattern("channel-1: OK in \\d+\\.\\d\\ds");
+    assertThat(stack.upstreamCalls).anyMatch(c -> c.startsWith("POST /v1/chat/completions Bearer sk-upstream-1"));
+    assertThat(stack.row("SELECT test_time FROM channels WHERE id = $1", first).getLong(0)).isPositive();
   }
 
   @Test
@@ -204,8 +309,9 @@ class ConsolePagesTest {
     browser.driver.findElement(By.cssSelector("[data-testid=add-token]")).click();
     WebElement name = browser.await(By.cssSelector("[data-testid=token-name]"));
     browser.driver.findElement(By.cssSelector("[data-testid=token-submit]")).click();
-    browser.awaitText(By.cssSelector("[data-testid=token-form] [data-testid=form-message]"), "令牌名称过长");
+    browser.awaitText(By.cssSelector("[data-testid=token-form] [data-testid=form-message]"), "name is required");
     assertThat(browser.all(By.cssSelector("[data-testid=new-token-key]"))).isEmpty();
+    long tokensBefore = stack.count("SELECT count(*) FROM tokens");
     name.sendKeys("fastgpt-prod");
     browser.driver.findElement(By.name("models")).sendKeys("gpt-4o-mini, text-embedding-3-small");
     browser.driver.findElement(By.name("subnet")).sendKeys("10.0.0.0/8");
@@ -214,8 +320,14 @@ class ConsolePagesTest {
     assertThat(key).startsWith("sk-").hasSize(3 + 48);
     String snippet = browser.driver.findElement(By.cssSelector("[data-testid=token-snippet]")).getText();
     assertThat(snippet).isEqualTo("OPENAI_BASE_URL=" + browser.url("/v1") + "\nCHAT_API_KEY=" + key);
-    assertThat(stub.writes).anyMatch(w -> w.startsWith("POST /api/token/") && w.contains("\"models\":\"gpt-4o-mini,text-embedding-3-small\"")
-        && w.contains("\"subnet\":\"10.0.0.0/8\""));
+    assertThat(stack.count("SELECT count(*) FROM tokens")).isEqualTo(tokensBefore + 1);
+    Row token = stack.row("SELECT user_id, key, status, models, subnet, unlimited_quota FROM tokens "
+        + "WHERE name = 'fastgpt-prod'");
+    assertThat(token.getInteger("user_id")).isEqualTo(rootId);
+    assertThat("sk-" + token.getString("key").trim()).isEqualTo(key);
+    assertThat(token.getInteger("status")).isEqualTo(1);
+    assertThat(token.getString("models")).isEqualTo("gpt-4o-mini,text-embedding-3-small");
+    assertThat(token.getString("subnet")).isEqualTo("10.0.0.0/8");
     browser.screenshot("token-created");
   }
 
@@ -226,17 +338,25 @@ class ConsolePagesTest {
     browser.open("/log");
     browser.await(By.cssSelector("[data-testid=log-table]"));
     assertThat(browser.all(By.cssSelector("[data-testid=log-table] tbody tr"))).hasSize(10);
+    // the 13 seeded consume logs (type 2): 13 × 120 + 7 × (0 + … + 12) = 2106 quota
     assertThat(browser.driver.findElement(By.cssSelector("[data-testid=log-total]")).getText()).endsWith("$0.004212");
     browser.screenshot("logs");
+    long all = stack.count("SELECT count(*) FROM logs");
+    assertThat(all).as("seeded, top-up, manage and test logs").isGreaterThan(10);
+    List<String> secondPage = new ArrayList<>();
+    stack.sql("SELECT content FROM logs ORDER BY created_at DESC, id DESC OFFSET 10 LIMIT 10")
+        .forEach(r -> secondPage.add(r.getString(0)));
     browser.driver.findElement(By.xpath("//div[@class='pager']/button[2]")).click();
     browser.awaitPath("/log?");
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(10))
-        .until(d -> d.findElements(By.cssSelector("[data-testid=log-table] tbody tr")).size() == 4);
+    browser.waiting().until(d -> d.findElements(By.cssSelector("[data-testid=log-table] tbody .content")).stream()
+            .map(WebElement::getText).toList().equals(secondPage));
     assertThat(browser.driver.getCurrentUrl()).containsPattern("[?&]p=1");
     new Select(browser.driver.findElement(By.name("type"))).selectByValue("1");
     browser.driver.findElement(By.cssSelector("[data-testid=log-filters] button[type=submit]")).click();
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(10))
-        .until(d -> d.findElements(By.cssSelector("[data-testid=log-table] tbody tr")).size() == 1);
+    assertThat(stack.count("SELECT count(*) FROM logs WHERE type = 1")).isEqualTo(1);
+    awaitRows("log-table", 1);
+    assertThat(browser.driver.findElement(By.cssSelector("[data-testid=log-table] tbody")).getText())
+        .contains("alice", "通过兑换码充值");
     assertThat(browser.driver.getCurrentUrl()).contains("type=1").doesNotContainPattern("[?&]p=");
   }
 
@@ -252,33 +372,53 @@ class ConsolePagesTest {
     browser.screenshot("redemptions");
     browser.open("/setting");
     WebElement ratio = browser.await(By.cssSelector("textarea[data-option=ModelRatio]"));
+    assertThat(ratio.getAttribute("value")).contains("\"gpt-3.5-turbo\": 0.75");
     ratio.clear();
     ratio.sendKeys("{\"gpt-4o-mini\": -1}");
     WebElement section = browser.driver.findElement(By.cssSelector("form[data-section='set.ratios']"));
     section.findElement(By.cssSelector("button[type=submit]")).click();
     assertThat(section.findElement(By.cssSelector(".field-error")).getText()).contains("non-negative");
+    assertThat(option("ModelRatio")).isEqualTo("{\"gpt-4o-mini\":0.075,\"gpt-3.5-turbo\":0.75}");
     ratio.clear();
     ratio.sendKeys("{\"gpt-4o-mini\": 0.1}");
     section.findElement(By.cssSelector("button[type=submit]")).click();
     browser.awaitText(By.cssSelector("form[data-section='set.ratios'] [data-testid=form-message]"), "saved");
-    assertThat(stub.option("ModelRatio")).isEqualTo("{\"gpt-4o-mini\":0.1}");
+    assertThat(option("ModelRatio")).isEqualTo("{\"gpt-4o-mini\":0.1}");
+    assertThat(stack.row("SELECT value FROM options WHERE key = 'ModelRatio'").getString(0))
+        .isEqualTo("{\"gpt-4o-mini\":0.1}");
     WebElement auto = browser.driver.findElement(By.cssSelector("input[data-option=AutomaticDisableChannelEnabled]"));
     auto.click();
     browser.driver.findElement(By.cssSelector("form[data-section='set.channels'] button[type=submit]")).click();
     browser.awaitText(By.cssSelector("form[data-section='set.channels'] [data-testid=form-message]"), "saved");
-    assertThat(stub.option("AutomaticDisableChannelEnabled")).isEqualTo("true");
+    assertThat(option("AutomaticDisableChannelEnabled")).isEqualTo("true");
+    WebElement smtpToken = browser.driver.findElement(By.cssSelector("input[data-option=SMTPToken]"));
+    assertThat(smtpToken.getAttribute("value")).as("secrets are never sent to the console").isEmpty();
+    assertThat(smtpToken.getAttribute("autocomplete")).isEqualTo("new-password");
     browser.js("window.scrollTo(0, 0)");
     browser.screenshot("settings");
+
+    long quotaBefore = stack.row("SELECT quota FROM users WHERE id = $1", rootId).getLong(0);
     browser.open("/topup");
-    browser.await(By.cssSelector("[data-testid=topup-key]")).sendKeys("fedcba9876543210fedcba9876543210");
+    browser.await(By.cssSelector("[data-testid=topup-key]")).sendKeys(usedCode);
     browser.driver.findElement(By.cssSelector("[data-testid=topup-form] button[type=submit]")).click();
     browser.awaitText(By.cssSelector("[data-testid=topup-form] .field-error"), "该兑换码已被使用");
     WebElement key = browser.driver.findElement(By.cssSelector("[data-testid=topup-key]"));
     key.clear();
-    key.sendKeys("0123456789abcdef0123456789abcdef");
+    key.sendKeys(welcomeCode);
     browser.driver.findElement(By.cssSelector("[data-testid=topup-form] button[type=submit]")).click();
     browser.awaitText(By.cssSelector("[data-testid=topup-form] [data-testid=form-message]"), "$1");
+    Row code = stack.row("SELECT status, redeemed_by FROM redemptions WHERE key = $1", welcomeCode);
+    assertThat(code.getInteger("status")).isEqualTo(3);
+    assertThat(code.getInteger("redeemed_by")).isEqualTo(rootId);
+    assertThat(stack.row("SELECT quota FROM users WHERE id = $1", rootId).getLong(0)).isEqualTo(quotaBefore + 500_000);
     browser.screenshot("topup");
+  }
+
+  /** An option's value as the real GET /api/option/ lists it. */
+  private static String option(String key) {
+    JsonArray options = (JsonArray) stack.ok(GET, "/api/option/", null);
+    return options.stream().map(JsonObject.class::cast).filter(o -> key.equals(o.getString("key")))
+        .map(o -> o.getString("value")).findFirst().orElseThrow();
   }
 
   @Test
@@ -299,6 +439,8 @@ class ConsolePagesTest {
     assertThat(browser.driver.findElement(By.cssSelector("[data-testid=log-table] thead")).getText())
         .doesNotContain("Channel").doesNotContain("User");
     assertThat(browser.driver.findElements(By.name("username"))).isEmpty();
+    String ownLogs = browser.driver.findElement(By.cssSelector("[data-testid=log-table] tbody")).getText();
+    assertThat(ownLogs).contains("通过兑换码充值").doesNotContain("created channel");
   }
 
   @Test
@@ -327,35 +469,48 @@ class ConsolePagesTest {
   @Order(11)
   void editsSendPartialUpdatesWithoutTouchingKeys() throws Exception {
     login("root", rootPassword);
-    browser.open("/channel/edit/1");
+    int first = channels.get(0);
+    browser.open("/channel/edit/" + first);
     WebElement name = browser.await(By.name("name"));
     assertThat(name.getAttribute("value")).isEqualTo("channel-1");
     assertThat(browser.driver.findElement(By.name("model_mapping")).getAttribute("value")).contains("\"gpt-4\": \"gpt-4o\"");
-    assertThat(browser.driver.findElement(By.name("key")).getAttribute("placeholder")).contains("keep");
+    WebElement key = browser.driver.findElement(By.name("key"));
+    assertThat(key.getAttribute("placeholder")).contains("keep");
+    // not "off", which browsers ignore for password fields: they would fill in the console login as the key
+    assertThat(key.getAttribute("autocomplete")).isEqualTo("new-password");
     WebElement priority = browser.driver.findElement(By.name("priority"));
     priority.clear();
     priority.sendKeys("7");
     browser.driver.findElement(By.cssSelector("[data-testid=channel-submit]")).click();
     browser.awaitPath("/channel");
-    String update = stub.writes.stream().filter(w -> w.startsWith("PUT /api/channel/ ")).reduce((a, b) -> b).orElseThrow();
-    assertThat(update).contains("\"id\":1", "\"priority\":7").doesNotContain("\"key\"");
+    browser.await(By.cssSelector("[data-testid=channel-table]"));
+    JsonObject saved = (JsonObject) stack.ok(GET, "/api/channel/" + first, null);
+    assertThat(saved.getLong("priority")).isEqualTo(7);
+    assertThat(saved.getString("name")).isEqualTo("channel-1");
+    assertThat(saved.getString("models")).isEqualTo("gpt-3.5-turbo,gpt-4o,gpt-4o-mini,text-embedding-3-small");
+    assertThat(saved.getString("base_url")).isEqualTo(stack.upstreamUrl());
+    assertThat(((JsonObject) stack.ok(GET, "/api/channel/" + first + "/key", null)).getString("key"))
+        .isEqualTo("sk-upstream-1");
 
     browser.open("/token");
     browser.await(By.cssSelector("[data-testid=token-table]"));
     WebElement row = browser.driver.findElement(By.xpath("//table[@data-testid='token-table']//tr[td[1]='fastgpt']"));
     row.findElement(By.xpath(".//button[normalize-space(.)='Disable']")).click();
     browser.awaitText(By.xpath("//table[@data-testid='token-table']//tr[td[1]='fastgpt']"), "Disabled");
-    assertThat(stub.writes).anyMatch(w -> w.startsWith("PUT /api/token/?status_only=1") && w.contains("\"status\":2"));
+    assertThat(stack.row("SELECT status FROM tokens WHERE name = 'fastgpt'").getInteger(0)).isEqualTo(2);
     browser.driver.findElement(By.xpath("//table[@data-testid='token-table']//tr[td[1]='fastgpt']//button[normalize-space(.)='Edit']")).click();
     WebElement quota = browser.await(By.cssSelector(".modal input[name=remain_quota]"));
     quota.clear();
     quota.sendKeys("250000");
     assertThat(browser.driver.findElement(By.cssSelector(".modal .hint")).getText()).isEqualTo("≈ $0.5");
     browser.driver.findElement(By.cssSelector(".modal [data-testid=token-submit]")).click();
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(10))
-        .until(d -> d.findElements(By.cssSelector(".modal")).isEmpty());
-    assertThat(stub.writes).anyMatch(w -> w.startsWith("PUT /api/token/ ") && w.contains("\"remain_quota\":250000"));
+    browser.waiting().until(d -> d.findElements(By.cssSelector(".modal")).isEmpty());
+    Row token = stack.row("SELECT status, remain_quota, unlimited_quota, key FROM tokens WHERE name = 'fastgpt'");
+    assertThat(token.getLong("remain_quota")).isEqualTo(250_000);
+    assertThat(token.getInteger("status")).as("still disabled").isEqualTo(2);
+    assertThat(token.getBoolean("unlimited_quota")).isFalse();
 
+    String hashBefore = stack.row("SELECT password FROM users WHERE id = $1", aliceId).getString(0);
     browser.open("/user");
     browser.await(By.xpath("//table[@data-testid='user-table']//tr[td[2][starts-with(normalize-space(.),'alice')]]"))
         .findElement(By.xpath(".//button[normalize-space(.)='Edit']")).click();
@@ -364,9 +519,14 @@ class ConsolePagesTest {
     userQuota.sendKeys("1000000");
     new Select(browser.driver.findElement(By.cssSelector(".modal select[name=group]"))).selectByValue("vip");
     browser.driver.findElement(By.cssSelector(".modal button[type=submit]")).click();
-    browser.awaitText(By.cssSelector("[data-testid=user-table]"), "$2");
-    assertThat(stub.writes).anyMatch(w -> w.startsWith("PUT /api/user/ ") && w.contains("\"quota\":1000000")
-        && w.contains("\"group\":\"vip\"") && !w.contains("password"));
+    browser.awaitText(By.xpath("//table[@data-testid='user-table']//tr[td[2][starts-with(normalize-space(.),'alice')]]"
+        + "/td[4]"), "$2");
+    assertThat(browser.driver.findElement(By.xpath("//table[@data-testid='user-table']//tr[td[2]"
+        + "[starts-with(normalize-space(.),'alice')]]/td[4]")).getText()).isEqualTo("$2");
+    Row alice = stack.row("SELECT quota, \"group\", password FROM users WHERE id = $1", aliceId);
+    assertThat(alice.getLong("quota")).isEqualTo(1_000_000);
+    assertThat(alice.getString("group")).isEqualTo("vip");
+    assertThat(alice.getString("password")).as("password untouched").isEqualTo(hashBefore);
   }
 
   private void assertNoHorizontalOverflow() {
