@@ -72,6 +72,6 @@ final class AdmissionFilter implements RelayFilter {
         billable ? usage.completionTokens() : 0, quota, ctx.reserved(), ctx.request().stream(),
         (System.nanoTime() - ctx.startNanos()) / 1_000_000, status, r.httpStatus(), PriceBook.logContent(price),
         result.channel() != null && !result.channel().systemPrompt().isEmpty(), s.balances().epoch());
-    s.events().emit(new EventRecord(s.topics().usage(), event.kafkaKey(), event.encode()));
+    s.events().emit(EventRecord.encodedLater(s.topics().usage(), event.kafkaKey(), event::encode));
   }
 }

@@ -54,7 +54,7 @@ final class DispatchFilter implements RelayFilter {
     AttemptOutcome outcome = new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, ctx.requestId() + "-" + ctx.attempt(),
         ctx.requestId(), s.clock().millis(), channel.id(), channel.type(), model, r.httpStatus(), cls, code,
         (System.nanoTime() - started) / 1_000_000, ctx.attempt() == 0, "relay");
-    s.events().emit(new EventRecord(s.topics().attempts(), outcome.kafkaKey(), outcome.encode()));
+    s.events().emit(EventRecord.encodedLater(s.topics().attempts(), outcome.kafkaKey(), outcome::encode));
     if (cls != FailureClass.NONE) {
       LOG.info("request {} attempt {} on channel {} failed: {} {}", ctx.requestId(), ctx.attempt(), channel.id(),
           cls, r.httpStatus());
