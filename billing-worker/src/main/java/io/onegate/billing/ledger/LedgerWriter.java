@@ -8,10 +8,8 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes one {@link PendingBatch} as ONE PostgreSQL transaction: claims the request ids in {@code usage_applied}
@@ -23,8 +21,16 @@ import java.util.Set;
 public final class LedgerWriter {
   static final int MAX_ID = 64;
 
+  /** Inserts the batch's ids; the row count says how many were new (normally all of them). */
   private static final String CLAIM = "INSERT INTO usage_applied (request_id, occurred_at) "
-      + "SELECT * FROM unnest($1::varchar[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING request_id, occurred_at";
+      + "SELECT * FROM unnest($1::varchar[], $2::bigint[]) ON CONFLICT DO NOTHING";
+  /**
+   * Only when some were not new: the batch positions (1-based) whose row this transaction inserted. The ids are
+   * distinct within a batch ({@link PendingBatch}), so each position matches at most one row.
+   */
+  private static final String CLAIMED = "SELECT x.i FROM unnest($1::varchar[], $2::bigint[]) WITH ORDINALITY "
+      + "AS x(r, o, i) JOIN usage_applied u ON u.request_id = x.r AND u.occurred_at = x.o "
+      + "WHERE u.xmin = pg_current_xact_id()::xid";
   private static final String USERS = "UPDATE users u SET quota = u.quota - d.q, used_quota = u.used_quota + d.q, "
       + "request_count = u.request_count + d.n, quota_version = u.quota_version + 1 "
       + "FROM unnest($1::int[], $2::bigint[], $3::int[]) AS d(id, q, n) WHERE u.id = d.id "
@@ -59,7 +65,7 @@ public final class LedgerWriter {
   /** Commits {@code batch}; {@code logConsume} is the LogConsumeEnabled option (the ledger applies either way). */
   public Future<FlushResult> flush(PendingBatch batch, boolean logConsume) {
     List<UsageEvent> all = List.copyOf(batch.events());
-    Map<Integer, Long> offsets = Map.copyOf(batch.nextOffsets());
+    Map<Integer, Long> offsets = new java.util.TreeMap<>(batch.nextOffsets());
     int records = batch.records();
     return pg.withTransaction(conn -> claim(conn, all).compose(fresh -> {
       LedgerDelta delta = UsageAggregator.fold(fresh, logConsume);
@@ -84,18 +90,24 @@ public final class LedgerWriter {
       ids[i] = requestId(events.get(i));
       times[i] = occurredAt(events.get(i));
     }
-    return conn.preparedQuery(CLAIM).execute(args(ids, times)).map(rows -> {
-      Set<String> claimed = new HashSet<>(rows.size() * 2);
-      for (Row row : rows) {
-        claimed.add(row.getString(0) + "@" + row.getLong(1));
+    Tuple args = args(ids, times);
+    return conn.preparedQuery(CLAIM).execute(args).compose(inserted -> {
+      if (inserted.rowCount() == events.size()) {
+        return Future.succeededFuture(events);
       }
-      List<UsageEvent> fresh = new ArrayList<>(claimed.size());
-      for (UsageEvent e : events) {
-        if (claimed.contains(PendingBatch.dedupKey(e))) {
-          fresh.add(e);
+      return conn.preparedQuery(CLAIMED).execute(args).map(rows -> {
+        List<UsageEvent> fresh = new ArrayList<>(rows.size());
+        boolean[] ours = new boolean[events.size()];
+        for (Row row : rows) {
+          ours[(int) (row.getLong(0) - 1)] = true;
         }
-      }
-      return fresh;
+        for (int i = 0; i < ours.length; i++) {
+          if (ours[i]) {
+            fresh.add(events.get(i));
+          }
+        }
+        return fresh;
+      });
     });
   }
 

@@ -58,12 +58,14 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
         .put("balance_epoch", balanceEpoch);
   }
 
+  /** The wire form (same JSON as {@link #toJson()}), written without building a {@link JsonObject}. */
   public String encode() {
-    return toJson().encode();
+    return UsageEventCodec.encode(this);
   }
 
+  /** Reads the wire form; see {@link UsageEventCodec#decode(String)}. */
   public static UsageEvent decode(String json) {
-    return fromJson(new JsonObject(json));
+    return UsageEventCodec.decode(json);
   }
 
   public static UsageEvent fromJson(JsonObject j) {
