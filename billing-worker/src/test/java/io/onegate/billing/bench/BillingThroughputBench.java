@@ -121,6 +121,8 @@ class BillingThroughputBench {
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
       long start = System.nanoTime();
+      long storedAtStart = stored(sampler);
+      StringBuilder trace = new StringBuilder();
       long maxLag = 0;
       long lagSum = 0;
       int samples = 0;
@@ -133,6 +135,9 @@ class BillingThroughputBench {
           long lag = sent - stored(sampler);
           maxLag = Math.max(maxLag, lag);
           lagSum += lag;
+          if (samples % 4 == 0) {
+            trace.append(samples / 2).append("s:").append(lag / 1000).append("k ");
+          }
           samples++;
           nextSample = now + 500_000_000L;
         }
@@ -147,6 +152,7 @@ class BillingThroughputBench {
       }
       producer.flush();
       double produceSeconds = (System.nanoTime() - start) / 1e9;
+      long appliedInWindow = stored(sampler) - storedAtStart;
       long drainStart = System.nanoTime();
       while (stored(sampler) < sent) {
         Thread.sleep(50);
@@ -157,6 +163,8 @@ class BillingThroughputBench {
           + "BATCH_UPDATE_INTERVAL of buffering); drained %.1f s after the last send%n", RATE, produceSeconds,
           RATE * SECONDS, RATE * SECONDS / total, maxLag, samples == 0 ? 0 : lagSum / samples,
           (System.nanoTime() - drainStart) / 1e9);
+      System.out.printf("BENCH sustained: stored by the worker while the generator ran: %.0f events/s; lag every "
+          + "2 s: %s%n", appliedInWindow / produceSeconds, trace.toString().trim());
       try (Connection c = connect(pg.dsn()); Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("SELECT count(*) FROM logs WHERE type = 2")) {
         rs.next();
