@@ -41,10 +41,10 @@ public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator rand
             state.quota(), state.version(), e.toString()));
   }
 
-  /** After a committed change of a token's quota settings: its live entry is re-seeded. */
-  public void tokenQuotaChanged(int tokenId) {
-    balances.tokenQuotaChanged(tokenId)
-        .onFailure(e -> LOG.warn("live balance of token {} not reset: {}", tokenId, e.toString()));
+  /** After a committed change of a token's quota settings: publishes its remaining quota at its quota_version. */
+  public void tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+    balances.tokenQuotaChanged(tokenId, remainQuota, quotaVersion, unlimited)
+        .onFailure(e -> LOG.warn("live balance of token {} not updated: {}", tokenId, e.toString()));
   }
 
   /** Publishes a change notice; call only after the change has committed. */

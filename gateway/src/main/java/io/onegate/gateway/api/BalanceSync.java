@@ -19,8 +19,11 @@ public interface BalanceSync {
    */
   Future<Void> userQuotaChanged(QuotaCredits.QuotaState state);
 
-  /** A token's remaining quota or unlimited flag was set by its owner: its live entry must be re-seeded. */
-  Future<Void> tokenQuotaChanged(int tokenId);
+  /**
+   * A token's remaining quota or unlimited flag was set by its owner: its remaining quota and {@code quota_version}
+   * as committed (applied only when newer than the live entry's, like users); an unlimited token has no entry.
+   */
+  Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited);
 
   BalanceSync NONE = new BalanceSync() {
     @Override
@@ -29,7 +32,7 @@ public interface BalanceSync {
     }
 
     @Override
-    public Future<Void> tokenQuotaChanged(int tokenId) {
+    public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
       return Future.succeededFuture();
     }
   };

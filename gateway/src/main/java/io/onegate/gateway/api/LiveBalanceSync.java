@@ -8,8 +8,8 @@ import io.vertx.core.Vertx;
 /**
  * {@link BalanceSync} over the cluster's {@link LiveBalances}: a committed quota change publishes the user's
  * absolute quota at its {@code quota_version} ({@link QuotaCredits#publish}; an older version than the entry's is
- * ignored); a token whose quota its owner set is forgotten so the next request re-seeds it from the (already
- * reloaded) snapshot.
+ * ignored); likewise a limited token's remaining quota at its {@code quota_version}; a token made unlimited loses its
+ * entry (unlimited tokens have none).
  */
 public final class LiveBalanceSync implements BalanceSync {
   private final Vertx vertx;
@@ -26,7 +26,8 @@ public final class LiveBalanceSync implements BalanceSync {
   }
 
   @Override
-  public Future<Void> tokenQuotaChanged(int tokenId) {
-    return balances.resetToken(vertx.getOrCreateContext(), tokenId);
+  public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+    return unlimited ? balances.resetToken(vertx.getOrCreateContext(), tokenId)
+        : balances.ledgerToken(vertx.getOrCreateContext(), tokenId, 0, remainQuota, quotaVersion);
   }
 }

@@ -70,8 +70,8 @@ class CollaboratorsWiringTest {
       }
 
       @Override
-      public Future<Void> tokenQuotaChanged(int tokenId) {
-        calls.add("token " + tokenId);
+      public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+        calls.add("token " + tokenId + " " + remainQuota + " v" + quotaVersion + (unlimited ? " unlimited" : ""));
         return Future.succeededFuture();
       }
     };
@@ -139,6 +139,6 @@ class CollaboratorsWiringTest {
         .success()).isTrue();
     assertThat(calls.stream().filter(c -> c.startsWith("user " + id + " ") || c.startsWith("token ")).toList())
         .containsExactly("user " + id + " 0 -> 500 v1", "user " + id + " 500 -> 2000 v2",
-            "user " + id + " 2000 -> 2300 v3", "token " + tokenId);
+            "user " + id + " 2000 -> 2300 v3", "token " + tokenId + " 99 v1");
   }
 }

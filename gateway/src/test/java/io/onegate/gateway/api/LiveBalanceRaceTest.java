@@ -21,18 +21,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A billing flush and a management-API quota change (top-up, admin edit, redemption) interleaved both ways between
- * their PostgreSQL commits and their live-balance updates: the live balance always ends equal to PostgreSQL (quota
- * and quota_version) with nothing pending. The API's live update is held back by a gate, the flush is the billing
- * worker's own statement followed by its {@code LiveBalances.ledgerUser} call.
+ * A billing flush and a management-API quota change (top-up, admin edit, redemption; a token's remaining quota set
+ * by its owner) interleaved both ways between their PostgreSQL commits and their live-balance updates: the live
+ * balance always ends equal to PostgreSQL (quota and quota_version) with nothing pending. The API's live update is
+ * held back by a gate; the flush is the billing worker's own statement followed by its {@code LiveBalances} call.
  */
 class LiveBalanceRaceTest {
   /** The billing worker's user update (LedgerWriter), for one user. */
@@ -40,6 +42,11 @@ class LiveBalanceRaceTest {
       + "request_count = u.request_count + d.n, quota_version = u.quota_version + 1 "
       + "FROM unnest($1::int[], $2::bigint[], $3::int[]) AS d(id, q, n) WHERE u.id = d.id "
       + "RETURNING u.quota, u.quota_version";
+  /** The billing worker's token update (LedgerWriter), for one token. */
+  private static final String TOKEN_FLUSH = "UPDATE tokens t SET remain_quota = CASE WHEN t.unlimited_quota "
+      + "THEN t.remain_quota ELSE t.remain_quota - d.q END, used_quota = t.used_quota + d.q, "
+      + "quota_version = t.quota_version + 1 FROM unnest($1::int[], $2::bigint[]) AS d(id, q) WHERE t.id = d.id "
+      + "RETURNING t.remain_quota, t.quota_version";
   private static final long USAGE = 300;
   private static final long INITIAL = 5_000;
   private static final AtomicInteger USERS = new AtomicInteger();
@@ -63,7 +70,7 @@ class LiveBalanceRaceTest {
   /** Holds the API's live-balance updates until released, then applies them through the real sync. */
   static final class Gate implements BalanceSync {
     private final BalanceSync real;
-    private final List<QuotaCredits.QuotaState> held = new ArrayList<>();
+    private final List<Supplier<Future<Void>>> held = new ArrayList<>();
     private boolean open = true;
 
     Gate(BalanceSync real) {
@@ -71,17 +78,21 @@ class LiveBalanceRaceTest {
     }
 
     @Override
-    public synchronized Future<Void> userQuotaChanged(QuotaCredits.QuotaState state) {
-      if (open) {
-        return real.userQuotaChanged(state);
-      }
-      held.add(state);
-      return Future.succeededFuture();
+    public Future<Void> userQuotaChanged(QuotaCredits.QuotaState state) {
+      return pass(() -> real.userQuotaChanged(state));
     }
 
     @Override
-    public Future<Void> tokenQuotaChanged(int tokenId) {
-      return real.tokenQuotaChanged(tokenId);
+    public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+      return pass(() -> real.tokenQuotaChanged(tokenId, remainQuota, quotaVersion, unlimited));
+    }
+
+    private synchronized Future<Void> pass(Supplier<Future<Void>> update) {
+      if (open) {
+        return update.get();
+      }
+      held.add(update);
+      return Future.succeededFuture();
     }
 
     synchronized void close() {
@@ -90,14 +101,14 @@ class LiveBalanceRaceTest {
 
     /** Applies the one update that was held and waits until it is applied; later updates pass straight through. */
     void release() {
-      List<QuotaCredits.QuotaState> pending;
+      List<Supplier<Future<Void>>> pending;
       synchronized (this) {
         open = true;
         pending = List.copyOf(held);
         held.clear();
       }
       assertThat(pending).as("the API's live update was held").hasSize(1);
-      ApiHarness.await(real.userQuotaChanged(pending.get(0)), 10);
+      ApiHarness.await(pending.get(0).get(), 10);
     }
   }
 
@@ -174,6 +185,49 @@ class LiveBalanceRaceTest {
       case ADMIN_EDIT -> order == Order.CHANGE_COMMITS_FIRST_PUBLISHES_LAST ? 9_000 - USAGE : 9_000;
     };
     assertThat(pg.getLong(0)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "token edit, {0}")
+  @EnumSource(Order.class)
+  void tokenLiveBalanceEndsEqualToPostgres(Order order) {
+    Context ctx = runtime.vertx().getOrCreateContext();
+    ApiClient root = login("root", "123456");
+    String name = "holder" + USERS.incrementAndGet();
+    assertThat(root.post("/api/user/", new JsonObject().put("username", name).put("password", "holderpass1"))
+        .success()).isTrue();
+    int userId = sql("SELECT id FROM users WHERE username = $1", name).getInteger(0);
+    ApiClient owner = login(name, "holderpass1");
+    int tokenId = owner.post("/api/token/", new JsonObject().put("name", "t").put("remain_quota", INITIAL)).obj()
+        .getInteger("id");
+    Row created = sql("SELECT remain_quota, quota_version FROM tokens WHERE id = $1", tokenId);
+    ApiHarness.await(balances.ledgerToken(ctx, tokenId, 0, created.getLong(0), created.getLong(1)), 10);
+    assertThat(ApiHarness.await(balances.reserve(ctx, userId, 1_000_000, tokenId, 0, USAGE), 10)).isTrue();
+
+    gate.close();
+    JsonObject edit = new JsonObject().put("id", tokenId).put("remain_quota", 9_000);
+    Row flushed;
+    if (order == Order.CHANGE_COMMITS_FIRST_PUBLISHES_LAST) {
+      assertThat(owner.put("/api/token/", edit).success()).isTrue();
+      flushed = tokenFlush(tokenId);
+      ApiHarness.await(balances.ledgerToken(ctx, tokenId, USAGE, flushed.getLong(0), flushed.getLong(1)), 10);
+      gate.release();
+    } else {
+      flushed = tokenFlush(tokenId);
+      assertThat(owner.put("/api/token/", edit).success()).isTrue();
+      gate.release();
+      ApiHarness.await(balances.ledgerToken(ctx, tokenId, USAGE, flushed.getLong(0), flushed.getLong(1)), 10);
+    }
+
+    Row pg = sql("SELECT remain_quota, quota_version FROM tokens WHERE id = $1", tokenId);
+    long[] live = ApiHarness.await(balances.rawToken(ctx, tokenId), 10);
+    assertThat(live).as("live {settled, pending, version} of token %d after %s", tokenId, order)
+        .containsExactly(pg.getLong(0), 0L, pg.getLong(1));
+    assertThat(pg.getLong(0)).isEqualTo(order == Order.CHANGE_COMMITS_FIRST_PUBLISHES_LAST ? 9_000 - USAGE : 9_000);
+  }
+
+  private static Row tokenFlush(int tokenId) {
+    return ApiHarness.await(runtime.pg().withTransaction(tx -> tx.preparedQuery(TOKEN_FLUSH)
+        .execute(Tuple.tuple().addValue(new Integer[] {tokenId}).addValue(new Long[] {USAGE}))), 10).iterator().next();
   }
 
   private static void applyChange(Change change, ApiClient root, ApiClient user, int id, String code) {
