@@ -2,7 +2,7 @@ package io.onegate.billing.consumer;
 
 import io.onegate.billing.ledger.FlushResult;
 
-/** Told about every committed flush, on the consumer thread, after the commit. Must not throw or block long. */
+/** Told about every committed flush, after the commit, on the worker's listener thread (normally in commit order). */
 @FunctionalInterface
 public interface CommitListener {
   void committed(FlushResult result);

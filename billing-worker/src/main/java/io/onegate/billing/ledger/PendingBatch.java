@@ -1,35 +1,46 @@
 package io.onegate.billing.ledger;
 
 import io.onegate.common.event.UsageEvent;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Events consumed since the last flush, deduplicated by (request id, occurrence second) in arrival order, and the
- * next offset to store per partition. Not thread-safe: owned by the consumer thread.
+ * next offset to store per partition. Not thread-safe: owned by the consumer thread until it is handed to
+ * {@link LedgerWriter#flush} (which copies what it needs before returning).
  */
 public final class PendingBatch {
-  private final Map<String, UsageEvent> events = new LinkedHashMap<>();
+  private final List<UsageEvent> events = new ArrayList<>();
+  private final Set<DedupKey> seen = new HashSet<>();
   private final Map<Integer, Long> nextOffsets = new TreeMap<>();
   private int records;
+
+  /** The identity of a usage event for idempotency: its stored request id and its time in seconds. */
+  public record DedupKey(String requestId, long occurredAt) {
+    public static DedupKey of(UsageEvent e) {
+      return new DedupKey(LedgerWriter.requestId(e), LedgerWriter.occurredAt(e));
+    }
+  }
 
   /** Adds a consumed record; {@code event} is null for a record that could not be decoded (offset still moves). */
   public void add(int partition, long offset, UsageEvent event) {
     records++;
-    nextOffsets.merge(partition, offset + 1, Math::max);
-    if (event != null) {
-      events.putIfAbsent(dedupKey(event), event);
+    Long next = nextOffsets.get(partition);
+    if (next == null || next < offset + 1) {
+      nextOffsets.put(partition, offset + 1);
+    }
+    if (event != null && seen.add(DedupKey.of(event))) {
+      events.add(event);
     }
   }
 
-  public static String dedupKey(UsageEvent e) {
-    return LedgerWriter.requestId(e) + "@" + LedgerWriter.occurredAt(e);
-  }
-
-  public Collection<UsageEvent> events() {
-    return events.values();
+  /** Distinct events in arrival order. */
+  public List<UsageEvent> events() {
+    return events;
   }
 
   public Map<Integer, Long> nextOffsets() {
@@ -47,6 +58,7 @@ public final class PendingBatch {
 
   public void clear() {
     events.clear();
+    seen.clear();
     nextOffsets.clear();
     records = 0;
   }

@@ -3,6 +3,7 @@ package io.onegate.billing.ledger;
 import io.onegate.common.event.UsageEvent;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,26 +19,36 @@ public final class UsageAggregator {
   }
 
   public static LedgerDelta fold(Collection<UsageEvent> events, boolean logConsume) {
-    Map<Integer, LedgerDelta.UserDelta> users = new TreeMap<>();
-    Map<Integer, Long> tokens = new TreeMap<>();
-    Map<Integer, Long> channels = new TreeMap<>();
+    // Accumulate in hash maps (one lookup per event and key), then hand out id-sorted maps (lock order).
+    Map<Integer, long[]> users = new HashMap<>();
+    Map<Integer, long[]> tokens = new HashMap<>();
+    Map<Integer, long[]> channels = new HashMap<>();
     List<UsageEvent> logs = new ArrayList<>(logConsume ? events.size() : 0);
     for (UsageEvent e : events) {
       if (e.userId() > 0) {
-        users.merge(e.userId(), new LedgerDelta.UserDelta(e.quota(), 1),
-            (a, b) -> new LedgerDelta.UserDelta(a.quota() + b.quota(), a.requests() + b.requests()));
+        long[] u = users.computeIfAbsent(e.userId(), k -> new long[2]);
+        u[0] += e.quota();
+        u[1]++;
       }
       if (e.tokenId() > 0) {
-        tokens.merge(e.tokenId(), e.quota(), Long::sum);
+        tokens.computeIfAbsent(e.tokenId(), k -> new long[1])[0] += e.quota();
       }
       if (e.channelId() > 0) {
-        channels.merge(e.channelId(), e.quota(), Long::sum);
+        channels.computeIfAbsent(e.channelId(), k -> new long[1])[0] += e.quota();
       }
       if (logConsume) {
         logs.add(e);
       }
     }
-    return new LedgerDelta(users, tokens, channels, logs);
+    Map<Integer, LedgerDelta.UserDelta> userDeltas = new TreeMap<>();
+    users.forEach((id, u) -> userDeltas.put(id, new LedgerDelta.UserDelta(u[0], (int) u[1])));
+    return new LedgerDelta(userDeltas, sums(tokens), sums(channels), logs);
+  }
+
+  private static Map<Integer, Long> sums(Map<Integer, long[]> accumulated) {
+    Map<Integer, Long> sorted = new TreeMap<>();
+    accumulated.forEach((id, v) -> sorted.put(id, v[0]));
+    return sorted;
   }
 
   /**

@@ -30,10 +30,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark (not part of the suite: run by bench/billing/throughput.sh with -Dtest=BillingThroughputBench).
- * One billing worker, a durable PostgreSQL (fsync on) and the real broker: (1) drain a backlog of BACKLOG events,
- * (2) a sustained RATE events/s for SECONDS seconds with the consumer lag sampled every 500 ms.
+ * One billing worker, a durable PostgreSQL (fsync on) and the real broker: (0) warm-up: a worker drains WARMUP events
+ * and stops (the JIT compiles the worker, client, broker and Hazelcast code paths: a long-running worker's steady
+ * state), (1) a new worker drains a backlog of BACKLOG events, (2) a sustained RATE events/s for SECONDS seconds
+ * with the consumer lag sampled every 500 ms.
  */
 class BillingThroughputBench {
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 200_000);
   private static final int BACKLOG = Integer.getInteger("bench.backlog", 300_000);
   private static final int RATE = Integer.getInteger("bench.rate", 20_000);
   private static final int SECONDS = Integer.getInteger("bench.seconds", 30);
@@ -60,49 +63,87 @@ class BillingThroughputBench {
     String topic = Topics.of(config).usage();
     SplittableRandom random = new SplittableRandom(1);
     int sent = 0;
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaSupport.producerProps(config, "bench"))) {
-      for (; sent < BACKLOG; sent++) {
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaSupport.producerProps(config, "bench"));
+         Connection sampler = connect(pg.dsn())) {
+      if (WARMUP > 0) {
+        for (; sent < WARMUP; sent++) {
+          UsageEvent e = event(random, sent);
+          producer.send(new ProducerRecord<>(topic, e.kafkaKey(), e.encode()));
+        }
+        producer.flush();
+        long w0 = System.nanoTime();
+        ProcessMain.Application warm = BillingWorkerApplication.start(runtime).toCompletionStage()
+            .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        while (stored(sampler) < sent) {
+          Thread.sleep(100);
+        }
+        ProcessRuntime.awaitQuietly(warm.stop(), Duration.ofSeconds(30));
+        System.out.printf("BENCH warm-up: %d events drained in %.1f s (worker stopped)%n", WARMUP,
+            (System.nanoTime() - w0) / 1e9);
+      }
+      int base = sent;
+      for (; sent < base + BACKLOG; sent++) {
         UsageEvent e = event(random, sent);
         producer.send(new ProducerRecord<>(topic, e.kafkaKey(), e.encode()));
       }
       producer.flush();
+      jdk.jfr.Recording jfr = null;
+      if (System.getProperty("bench.jfr") != null) { // -Dbench.jfr=/tmp/x.jfr: a JFR profile of the drain
+        jfr = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        jfr.setDestination(java.nio.file.Path.of(System.getProperty("bench.jfr")));
+        jfr.start();
+      }
+      long[] wal0 = wal(pg.dsn());
+      double load0 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
       long t0 = System.nanoTime();
       double cpu0 = cpuSeconds();
       double pg0 = pgCpuSeconds();
       ProcessMain.Application worker = BillingWorkerApplication.start(runtime).toCompletionStage()
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
-      while (stored(pg.dsn()) < BACKLOG) {
+      while (stored(sampler) < sent) {
         Thread.sleep(100);
       }
       double drainSeconds = (System.nanoTime() - t0) / 1e9;
       double cpu = cpuSeconds() - cpu0;
       double pgCpu = pgCpuSeconds() - pg0;
-      System.out.printf("BENCH backlog CPU split: JVM (worker + broker) %.1f s, PostgreSQL %.1f s%n", cpu - pgCpu,
-          pgCpu);
+      if (jfr != null) {
+        jfr.stop();
+        jfr.close();
+      }
+      long[] wal1 = wal(pg.dsn());
+      System.out.printf("BENCH backlog CPU split: JVM (worker + broker) %.1f s, PostgreSQL %.1f s; "
+          + "WAL %.0f bytes/event (%d full-page images), %d checkpoints%n", cpu - pgCpu, pgCpu,
+          (wal1[0] - wal0[0]) / (double) BACKLOG, wal1[1] - wal0[1], wal1[2] - wal0[2]);
       System.out.printf("BENCH backlog: %d events applied in %.1f s = %.0f events/s (worker start included); CPU "
           + "used by worker + broker + PostgreSQL: %.1f s = %.1f µs/event -> %.0f events/s on 2 idle cores; "
-          + "load average %s%n", BACKLOG, drainSeconds, BACKLOG / drainSeconds, cpu, cpu * 1e6 / BACKLOG,
-          2 * BACKLOG / cpu, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+          + "load average %.2f at start, %.2f at end%n", BACKLOG, drainSeconds, BACKLOG / drainSeconds, cpu,
+          cpu * 1e6 / BACKLOG, 2 * BACKLOG / cpu, load0,
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
       long start = System.nanoTime();
+      long storedAtStart = stored(sampler);
+      StringBuilder trace = new StringBuilder();
       long maxLag = 0;
       long lagSum = 0;
       int samples = 0;
       long nextSample = start;
-      int target = BACKLOG + RATE * SECONDS;
+      int target = sent + RATE * SECONDS;
+      int sustainedBase = sent;
       while (sent < target) {
-        long due = start + (long) ((sent - BACKLOG) * (1e9 / RATE));
         long now = System.nanoTime();
-        if (now < due) {
-          if (now >= nextSample) {
-            long lag = sent - stored(pg.dsn());
-            maxLag = Math.max(maxLag, lag);
-            lagSum += lag;
-            samples++;
-            nextSample = now + 500_000_000L;
-          } else {
-            Thread.sleep(0, 200_000);
+        if (now >= nextSample) { // sampled whether or not the generator keeps up with the offered rate
+          long lag = sent - stored(sampler);
+          maxLag = Math.max(maxLag, lag);
+          lagSum += lag;
+          if (samples % 4 == 0) {
+            trace.append(samples / 2).append("s:").append(lag / 1000).append("k ");
           }
+          samples++;
+          nextSample = now + 500_000_000L;
+        }
+        long due = start + (long) ((sent - sustainedBase) * (1e9 / RATE));
+        if (now < due) {
+          Thread.sleep(0, 200_000);
           continue;
         }
         UsageEvent e = event(random, sent);
@@ -111,8 +152,9 @@ class BillingThroughputBench {
       }
       producer.flush();
       double produceSeconds = (System.nanoTime() - start) / 1e9;
+      long appliedInWindow = stored(sampler) - storedAtStart;
       long drainStart = System.nanoTime();
-      while (stored(pg.dsn()) < sent) {
+      while (stored(sampler) < sent) {
         Thread.sleep(50);
       }
       double total = (System.nanoTime() - start) / 1e9;
@@ -121,6 +163,8 @@ class BillingThroughputBench {
           + "BATCH_UPDATE_INTERVAL of buffering); drained %.1f s after the last send%n", RATE, produceSeconds,
           RATE * SECONDS, RATE * SECONDS / total, maxLag, samples == 0 ? 0 : lagSum / samples,
           (System.nanoTime() - drainStart) / 1e9);
+      System.out.printf("BENCH sustained: stored by the worker while the generator ran: %.0f events/s; lag every "
+          + "2 s: %s%n", appliedInWindow / produceSeconds, trace.toString().trim());
       try (Connection c = connect(pg.dsn()); Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("SELECT count(*) FROM logs WHERE type = 2")) {
         rs.next();
@@ -156,8 +200,18 @@ class BillingThroughputBench {
         random.nextInt(500), 1 + random.nextInt(2000), 0, true, 800, "success", 200, "模型倍率 0.08", false, "");
   }
 
-  private static long stored(String dsn) throws Exception {
+  /** PostgreSQL's WAL bytes and full-page images written so far, and checkpoints (timed + requested). */
+  private static long[] wal(String dsn) throws Exception {
     try (Connection c = connect(dsn); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT w.wal_bytes::bigint, w.wal_fpi, b.checkpoints_timed + "
+             + "b.checkpoints_req FROM pg_stat_wal w, pg_stat_bgwriter b")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+    }
+  }
+
+  private static long stored(Connection c) throws Exception {
+    try (Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")) {
       rs.next();
       return rs.getLong(1);

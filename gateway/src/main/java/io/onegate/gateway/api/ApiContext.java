@@ -1,5 +1,6 @@
 package io.onegate.gateway.api;
 
+import io.onegate.common.balance.QuotaCredits;
 import io.onegate.common.cluster.ClusterNames;
 import io.onegate.common.crypto.KeyCipher;
 import io.onegate.common.domain.ChangeNotice;
@@ -30,18 +31,20 @@ public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator rand
     return Options.load(pg);
   }
 
-  /** After a committed quota change of a user: moves the live balance too (failures logged, not returned). */
-  public void userQuotaChanged(int userId, long delta, long newQuota) {
-    if (delta != 0) {
-      balances.userQuotaChanged(userId, delta, newQuota)
-          .onFailure(e -> LOG.warn("live balance of user {} not adjusted by {}: {}", userId, delta, e.toString()));
-    }
+  /**
+   * After a committed quota change of a user: publishes its quota at its quota_version to the live balance
+   * (failures logged, not returned; the next billing flush touching the user carries the value again).
+   */
+  public void userQuotaChanged(QuotaCredits.QuotaState state) {
+    balances.userQuotaChanged(state)
+        .onFailure(e -> LOG.warn("live balance of user {} not set to {} (version {}): {}", state.userId(),
+            state.quota(), state.version(), e.toString()));
   }
 
-  /** After a committed change of a token's quota settings: its live entry is re-seeded. */
-  public void tokenQuotaChanged(int tokenId) {
-    balances.tokenQuotaChanged(tokenId)
-        .onFailure(e -> LOG.warn("live balance of token {} not reset: {}", tokenId, e.toString()));
+  /** After a committed change of a token's quota settings: publishes its remaining quota at its quota_version. */
+  public void tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+    balances.tokenQuotaChanged(tokenId, remainQuota, quotaVersion, unlimited)
+        .onFailure(e -> LOG.warn("live balance of token {} not updated: {}", tokenId, e.toString()));
   }
 
   /** Publishes a change notice; call only after the change has committed. */

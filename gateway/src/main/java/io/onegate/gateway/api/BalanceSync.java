@@ -1,30 +1,38 @@
 package io.onegate.gateway.api;
 
+import io.onegate.common.balance.QuotaCredits;
 import io.vertx.core.Future;
 
 /**
  * Keeps the cluster's live balances (Hazelcast) in step with quota changes the management API committed to
  * PostgreSQL ("Postgres first, then the live value"). Called after the commit; a failure is logged, not returned
- * (the change is committed, and the USER/TOKEN change notice and the reconciliation backstop still follow).
+ * (the change is committed, and the USER/TOKEN change notice and the next billing flush still follow).
  * Wired by the composition root to the relay/billing {@code LiveBalances}; {@link #NONE} relies on the change
  * notices alone.
  */
 public interface BalanceSync {
 
-  /** The user's settled quota moved by {@code delta} to {@code newQuota} (top-up, redeem, admin edit, bonus). */
-  Future<Void> userQuotaChanged(int userId, long delta, long newQuota);
+  /**
+   * The user's quota committed by a top-up, redemption, admin edit or bonus: the absolute value and the row's
+   * {@code quota_version}, both read in the committing transaction. Applied only when newer than what the live
+   * entry holds, so a billing flush committed in between is neither undone nor counted twice.
+   */
+  Future<Void> userQuotaChanged(QuotaCredits.QuotaState state);
 
-  /** A token's remaining quota or unlimited flag was set by its owner: its live entry must be re-seeded. */
-  Future<Void> tokenQuotaChanged(int tokenId);
+  /**
+   * A token's remaining quota or unlimited flag was set by its owner: its remaining quota and {@code quota_version}
+   * as committed (applied only when newer than the live entry's, like users); an unlimited token has no entry.
+   */
+  Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited);
 
   BalanceSync NONE = new BalanceSync() {
     @Override
-    public Future<Void> userQuotaChanged(int userId, long delta, long newQuota) {
+    public Future<Void> userQuotaChanged(QuotaCredits.QuotaState state) {
       return Future.succeededFuture();
     }
 
     @Override
-    public Future<Void> tokenQuotaChanged(int tokenId) {
+    public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
       return Future.succeededFuture();
     }
   };

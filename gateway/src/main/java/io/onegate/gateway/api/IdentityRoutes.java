@@ -1,5 +1,6 @@
 package io.onegate.gateway.api;
 
+import io.onegate.common.balance.QuotaCredits;
 import io.onegate.common.domain.ChangeNotice;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -232,7 +233,7 @@ final class IdentityRoutes {
   private Future<?> redeem(ApiCall call) {
     String key = call.body().requiredString("key", 64).trim();
     Principal me = call.principal();
-    long[] newQuota = new long[1];
+    QuotaCredits.QuotaState[] credited = new QuotaCredits.QuotaState[1];
     return api.options().compose(options -> api.pg().withTransaction(conn -> conn.preparedQuery(
                 "SELECT id, status, quota FROM redemptions WHERE key = $1 FOR UPDATE").execute(Tuple.of(key))
             .compose(rows -> {
@@ -247,11 +248,10 @@ final class IdentityRoutes {
                 throw ApiException.badRequest("该兑换码已被禁用 (this code is disabled)");
               }
               long quota = code.getLong("quota");
-              return conn.preparedQuery("UPDATE users SET quota = quota + $2 WHERE id = $1 RETURNING quota")
-                  .execute(Tuple.of(me.id(), quota))
-                  .map(updated -> {
-                    newQuota[0] = updated.iterator().next().getLong(0);
-                    return updated;
+              return QuotaCredits.credit(conn, me.id(), quota)
+                  .map(state -> {
+                    credited[0] = state.orElseThrow(() -> ApiException.notFound("user does not exist"));
+                    return state;
                   })
                   .compose(v -> conn.preparedQuery("UPDATE redemptions SET status = 3, redeemed_time = $2, "
                       + "redeemed_by = $3 WHERE id = $1").execute(Tuple.of(code.getInteger("id"), api.now(), me.id())))
@@ -261,7 +261,7 @@ final class IdentityRoutes {
                   .map(quota);
             })))
         .map(quota -> {
-          api.userQuotaChanged(me.id(), quota, newQuota[0]);
+          api.userQuotaChanged(credited[0]);
           api.notice(ChangeNotice.Kind.USER, me.id());
           return quota;
         });

@@ -1,13 +1,15 @@
 package io.onegate.gateway.api;
 
 import io.onegate.common.balance.LiveBalances;
+import io.onegate.common.balance.QuotaCredits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * {@link BalanceSync} over the cluster's {@link LiveBalances}: a committed quota change moves the user's live
- * settled balance by the same delta; a token whose quota its owner set is forgotten so the next request re-seeds
- * it from the (already reloaded) snapshot.
+ * {@link BalanceSync} over the cluster's {@link LiveBalances}: a committed quota change publishes the user's
+ * absolute quota at its {@code quota_version} ({@link QuotaCredits#publish}; an older version than the entry's is
+ * ignored); likewise a limited token's remaining quota at its {@code quota_version}; a token made unlimited loses its
+ * entry (unlimited tokens have none).
  */
 public final class LiveBalanceSync implements BalanceSync {
   private final Vertx vertx;
@@ -19,12 +21,13 @@ public final class LiveBalanceSync implements BalanceSync {
   }
 
   @Override
-  public Future<Void> userQuotaChanged(int userId, long delta, long newQuota) {
-    return balances.creditUser(vertx.getOrCreateContext(), userId, delta);
+  public Future<Void> userQuotaChanged(QuotaCredits.QuotaState state) {
+    return QuotaCredits.publish(balances, vertx.getOrCreateContext(), state);
   }
 
   @Override
-  public Future<Void> tokenQuotaChanged(int tokenId) {
-    return balances.resetToken(vertx.getOrCreateContext(), tokenId);
+  public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+    return unlimited ? balances.resetToken(vertx.getOrCreateContext(), tokenId)
+        : balances.ledgerToken(vertx.getOrCreateContext(), tokenId, 0, remainQuota, quotaVersion);
   }
 }

@@ -148,13 +148,17 @@ final class TokenRoutes {
               }
               return conn.preparedQuery("UPDATE tokens SET status = $2, name = COALESCE($3, name), expired_time = $4, "
                       + "remain_quota = $5, unlimited_quota = $6, models = COALESCE($7, models), "
-                      + "subnet = COALESCE($8, subnet), version = version + 1 WHERE id = $1 RETURNING " + COLUMNS)
+                      + "subnet = COALESCE($8, subnet), version = version + 1, quota_version = quota_version + "
+                      + "CASE WHEN remain_quota = $5 AND unlimited_quota = $6 THEN 0 ELSE 1 END WHERE id = $1 "
+                      + "RETURNING " + COLUMNS + ", quota_version")
                   .execute(Tuple.from(new Object[] {id, newStatus, name.orElse(null), newExpiry, newRemain,
                       newUnlimited, models.orElse(null), subnet.orElse(null)}));
             }))
         .map(rows -> {
           if (remain.isPresent() || unlimited.isPresent()) {
-            api.tokenQuotaChanged(id);
+            Row t = rows.iterator().next();
+            api.tokenQuotaChanged(id, t.getLong("remain_quota"), t.getLong("quota_version"),
+                t.getBoolean("unlimited_quota"));
           }
           api.notice(ChangeNotice.Kind.TOKEN, id);
           return json(rows.iterator().next());

@@ -1,5 +1,6 @@
 package io.onegate.gateway.api;
 
+import io.onegate.common.balance.QuotaCredits;
 import io.onegate.common.domain.ChangeNotice;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -123,7 +124,7 @@ final class UserAdminRoutes {
     var quota = body.integer("quota", 0, Long.MAX_VALUE / 4);
     var role = body.integer("role", 0, 1000).map(Long::intValue);
     Future<String> hash = password.isPresent() ? api.passwords().hash(password.get()) : Future.succeededFuture(null);
-    long[] quotaChange = new long[2];
+    QuotaCredits.QuotaState[] quotaChange = new QuotaCredits.QuotaState[1];
     return api.options().compose(options -> hash.compose(h -> api.pg().withTransaction(conn ->
             conn.preparedQuery("SELECT " + UserRows.COLUMNS + " FROM users WHERE id = $1 AND status <> 3 FOR UPDATE")
                 .execute(Tuple.of(id))
@@ -148,15 +149,22 @@ final class UserAdminRoutes {
                   }
                   long oldQuota = old.getLong("quota");
                   long newQuota = quota.orElse(oldQuota);
-                  quotaChange[0] = newQuota - oldQuota;
-                  quotaChange[1] = newQuota;
+                  // the row is locked (FOR UPDATE): oldQuota is exact; a changed quota bumps quota_version
                   Future<Void> done = conn.preparedQuery("UPDATE users SET username = COALESCE($2, username), "
                           + "display_name = COALESCE($3, display_name), password = COALESCE($4, password), "
                           + "\"group\" = COALESCE($5, \"group\"), quota = $6, role = $7, "
-                          + "password_changed = password_changed OR $4 IS NOT NULL WHERE id = $1")
+                          + "password_changed = password_changed OR $4 IS NOT NULL, "
+                          + "quota_version = quota_version + CASE WHEN quota = $6 THEN 0 ELSE 1 END WHERE id = $1 "
+                          + "RETURNING quota_version")
                       .execute(Tuple.of(id, username.orElse(null), displayName.orElse(null), h, group.orElse(null),
                           newQuota, newRole))
-                      .mapEmpty();
+                      .map(updated -> {
+                        if (newQuota != oldQuota) {
+                          quotaChange[0] = new QuotaCredits.QuotaState(id, oldQuota, newQuota,
+                              updated.iterator().next().getLong(0));
+                        }
+                        return null;
+                      });
                   String name = username.orElse(old.getString("username"));
                   StringBuilder what = new StringBuilder("updated user " + name + " (#" + id + ")");
                   group.filter(g -> !g.equals(old.getString("group")))
@@ -182,7 +190,9 @@ final class UserAdminRoutes {
               return null;
             })))
         .map(v -> {
-          api.userQuotaChanged(id, quotaChange[0], quotaChange[1]);
+          if (quotaChange[0] != null) {
+            api.userQuotaChanged(quotaChange[0]);
+          }
           api.notice(ChangeNotice.Kind.USER, id);
           return null;
         }));
@@ -288,23 +298,26 @@ final class UserAdminRoutes {
     int userId = (int) body.requiredInteger("user_id", 1, Integer.MAX_VALUE);
     long quota = body.requiredInteger("quota", 1, 1_000_000_000_000_000L);
     String remark = body.string("remark", 255).orElse("").trim();
-    long[] newQuota = new long[1];
+    QuotaCredits.QuotaState[] credited = new QuotaCredits.QuotaState[1];
     return api.options().compose(options -> api.pg().withTransaction(conn -> conn.preparedQuery(
-                "UPDATE users SET quota = quota + $2 WHERE id = $1 AND status <> 3 RETURNING username, quota")
+                "UPDATE users SET quota = quota + $2, quota_version = quota_version + 1 WHERE id = $1 "
+                    + "AND status <> 3 RETURNING username, quota, quota_version")
             .execute(Tuple.of(userId, quota))
             .compose(rows -> {
               if (rows.size() == 0) {
                 throw ApiException.notFound("user #" + userId + " does not exist");
               }
-              String name = rows.iterator().next().getString(0);
-              newQuota[0] = rows.iterator().next().getLong(1);
+              Row row = rows.iterator().next();
+              String name = row.getString(0);
+              credited[0] = new QuotaCredits.QuotaState(userId, row.getLong(1) - quota, row.getLong(1),
+                  row.getLong(2));
               return api.log(conn, 1, userId, name, "管理员充值 " + ApiContext.quotaText(options, quota)
                       + (remark.isEmpty() ? "" : " (" + remark + ")"))
                   .compose(v -> api.audit(conn, me, userId, name, "topped up " + name + " (#" + userId + ") by "
                       + quota));
             })))
         .map(v -> {
-          api.userQuotaChanged(userId, quota, newQuota[0]);
+          api.userQuotaChanged(credited[0]);
           api.notice(ChangeNotice.Kind.USER, userId);
           return null;
         });

@@ -1,7 +1,9 @@
 package io.onegate.gateway.api;
 
+import io.onegate.common.balance.QuotaCredits;
 import io.onegate.common.options.Options;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -56,16 +58,17 @@ final class UserCreator {
                 "使用邀请码赠送 " + ApiContext.quotaText(options, inviteeBonus) + " (invitee bonus)"));
           }
           if (inviterBonus > 0) {
-            logs = logs.compose(v -> conn.preparedQuery(
-                    "UPDATE users SET quota = quota + $2 WHERE id = $1 RETURNING username, quota")
+            logs = logs.compose(v -> conn.preparedQuery("UPDATE users SET quota = quota + $2, "
+                    + "quota_version = quota_version + 1 WHERE id = $1 RETURNING username, quota, quota_version")
                 .execute(Tuple.of(user.inviterId(), inviterBonus))
                 .compose(rows -> {
                   if (rows.size() == 0) {
                     return Future.succeededFuture();
                   }
-                  long inviterQuota = rows.iterator().next().getLong(1);
-                  conn.transaction().completion().onSuccess(x -> api.userQuotaChanged(user.inviterId(), inviterBonus,
-                      inviterQuota));
+                  Row row = rows.iterator().next();
+                  QuotaCredits.QuotaState inviter = new QuotaCredits.QuotaState(user.inviterId(),
+                      row.getLong(1) - inviterBonus, row.getLong(1), row.getLong(2));
+                  conn.transaction().completion().onSuccess(x -> api.userQuotaChanged(inviter));
                   return api.log(conn, 4, user.inviterId(), rows.iterator().next().getString(0),
                       "邀请用户赠送 " + ApiContext.quotaText(options, inviterBonus) + " (inviter bonus)");
                 }));

@@ -2,6 +2,7 @@ package io.onegate.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onegate.common.balance.QuotaCredits;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
 import io.onegate.common.process.ProcessRuntime;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The management API with its collaborators wired (as the lead will): a channel tester and a balance refresher
- * answer in One API's shapes, and every committed quota change reaches the live-balance hook with the right delta.
+ * answer in One API's shapes, and every committed quota change reaches the live-balance hook with the quota and the
+ * quota_version it committed.
  */
 class CollaboratorsWiringTest {
   private static ProcessRuntime runtime;
@@ -61,14 +63,15 @@ class CollaboratorsWiringTest {
     };
     BalanceSync sync = new BalanceSync() {
       @Override
-      public Future<Void> userQuotaChanged(int userId, long delta, long newQuota) {
-        calls.add("user " + userId + " " + delta + " " + newQuota);
+      public Future<Void> userQuotaChanged(QuotaCredits.QuotaState state) {
+        calls.add("user " + state.userId() + " " + state.before() + " -> " + state.quota() + " v"
+            + state.version());
         return Future.succeededFuture();
       }
 
       @Override
-      public Future<Void> tokenQuotaChanged(int tokenId) {
-        calls.add("token " + tokenId);
+      public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+        calls.add("token " + tokenId + " " + remainQuota + " v" + quotaVersion + (unlimited ? " unlimited" : ""));
         return Future.succeededFuture();
       }
     };
@@ -135,7 +138,7 @@ class CollaboratorsWiringTest {
     assertThat(payer.put("/api/token/?status_only=1", new JsonObject().put("id", tokenId).put("status", 2))
         .success()).isTrue();
     assertThat(calls.stream().filter(c -> c.startsWith("user " + id + " ") || c.startsWith("token ")).toList())
-        .containsExactly("user " + id + " 500 500", "user " + id + " 1500 2000", "user " + id + " 300 2300",
-            "token " + tokenId);
+        .containsExactly("user " + id + " 0 -> 500 v1", "user " + id + " 500 -> 2000 v2",
+            "user " + id + " 2000 -> 2300 v3", "token " + tokenId + " 99 v1");
   }
 }

@@ -159,8 +159,21 @@ public final class LiveBalances {
     return Map.copyOf(users);
   }
 
+  /**
+   * The Hazelcast result, completed on {@code ctx}. The hand-over runs inline on the thread completing the
+   * operation: a callback registered on a Hazelcast future directly would run on Hazelcast's default async
+   * executor, which starts a NEW THREAD per callback when the common ForkJoinPool has parallelism 1 (2 cores).
+   */
   private static <T> Future<T> on(Context ctx, java.util.concurrent.CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, ctx);
+    java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+    stage.whenCompleteAsync((v, e) -> {
+      if (e != null) {
+        done.completeExceptionally(e);
+      } else {
+        done.complete(v);
+      }
+    }, Runnable::run);
+    return Future.fromCompletionStage(done, ctx);
   }
 
   /** Seeds when absent; then pending += amount only if settled − pending − amount ≥ 0. */

@@ -58,39 +58,14 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
         .put("balance_epoch", balanceEpoch);
   }
 
-  /** The same fields as {@link #toJson}, written directly (hot path: one per relayed request). */
+  /** The wire form (same JSON as {@link #toJson()}), written without building a {@link JsonObject}. */
   public String encode() {
-    return io.onegate.common.json.JsonText.object(g -> {
-      g.writeNumberField("v", schemaVersion);
-      g.writeStringField("request_id", requestId);
-      g.writeNumberField("ts", occurredAtMillis);
-      g.writeNumberField("type", type);
-      g.writeNumberField("user_id", userId);
-      g.writeStringField("username", username);
-      g.writeNumberField("token_id", tokenId);
-      g.writeStringField("token_name", tokenName);
-      g.writeBooleanField("token_unlimited", tokenUnlimited);
-      g.writeNumberField("channel_id", channelId);
-      g.writeNumberField("channel_type", channelType);
-      g.writeStringField("group", group);
-      g.writeStringField("requested_model", requestedModel);
-      g.writeStringField("model", upstreamModel);
-      g.writeNumberField("prompt_tokens", promptTokens);
-      g.writeNumberField("completion_tokens", completionTokens);
-      g.writeNumberField("quota", quota);
-      g.writeNumberField("pre_consumed", preConsumed);
-      g.writeBooleanField("stream", stream);
-      g.writeNumberField("latency_ms", latencyMillis);
-      g.writeStringField("status", status);
-      g.writeNumberField("http_status", httpStatus);
-      g.writeStringField("content", content);
-      g.writeBooleanField("system_prompt_reset", systemPromptReset);
-      g.writeStringField("balance_epoch", balanceEpoch);
-    });
+    return UsageEventCodec.encode(this);
   }
 
+  /** Reads the wire form; see {@link UsageEventCodec#decode(String)}. */
   public static UsageEvent decode(String json) {
-    return fromJson(new JsonObject(json));
+    return UsageEventCodec.decode(json);
   }
 
   public static UsageEvent fromJson(JsonObject j) {

@@ -1,0 +1,53 @@
+package io.onegate.common.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The streaming wire form agrees with the JsonObject form field by field, and refuses what it must. */
+class UsageEventCodecTest {
+  private static final UsageEvent EVENT = new UsageEvent(1, "req-\"1\"", 1_764_000_000_123L, 2, 7, "bob", 11,
+      "tok ✓", true, 3, 14, "vip", "gpt-4o-mini", "gpt-4o-mini-2024", 1234, 56, 789, 1000, true, 850, "success", 200,
+      "模型倍率 0.08，补全倍率 4", true, "epoch-1");
+
+  @Test
+  void encodesTheSameJsonAsTheObjectForm() {
+    assertThat(new JsonObject(EVENT.encode())).isEqualTo(EVENT.toJson());
+    assertThat(EVENT.encode()).isEqualTo(EVENT.toJson().encode());
+  }
+
+  @Test
+  void roundTripsFromStringAndBytes() {
+    assertThat(UsageEvent.decode(EVENT.encode())).isEqualTo(EVENT);
+    assertThat(UsageEventCodec.decode(EVENT.encode().getBytes(StandardCharsets.UTF_8))).isEqualTo(EVENT);
+    assertThat(UsageEventCodec.decode(EVENT.encode())).isEqualTo(UsageEvent.fromJson(EVENT.toJson()));
+  }
+
+  @Test
+  void ignoresUnknownFieldsAndDefaultsMissingOnes() {
+    JsonObject json = new JsonObject().put("request_id", "r").put("user_id", 5).put("quota", 9)
+        .put("future", new JsonObject().put("nested", new io.vertx.core.json.JsonArray().add(1).add("x")))
+        .put("username", (String) null).put("extra_list", new io.vertx.core.json.JsonArray().add(true));
+    UsageEvent e = UsageEventCodec.decode(json.encode());
+    assertThat(e).isEqualTo(UsageEvent.fromJson(json));
+    assertThat(e.type()).isEqualTo(UsageEvent.TYPE_CONSUME);
+    assertThat(e.username()).isEmpty();
+    assertThat(e.quota()).isEqualTo(9);
+  }
+
+  @Test
+  void refusesNewerVersionsWrongTypesAndGarbage() {
+    assertThatThrownBy(() -> UsageEvent.decode(new JsonObject().put("v", 2).put("request_id", "r").encode()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("newer");
+    assertThatThrownBy(() -> UsageEvent.decode("{\"request_id\":\"r\",\"quota\":\"12\"}"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> UsageEvent.decode("{\"request_id\":\"r\",\"quota\":-1}"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> UsageEvent.decode("{\"request_id\":\"r\",\"quo")).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> UsageEvent.decode("[1,2]")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> UsageEvent.decode("{\"user_id\":1}")).isInstanceOf(NullPointerException.class);
+  }
+}
