@@ -40,6 +40,7 @@ public final class StandaloneMain {
   }
 
   public static void main(String[] args) throws Exception {
+    io.onegate.common.process.JvmDefaults.apply();
     Config config;
     try {
       config = Config.fromEnvironment();

@@ -23,6 +23,7 @@ public final class ProcessMain {
   }
 
   public static void run(String processName, Function<ProcessRuntime, Future<Application>> starter) {
+    JvmDefaults.apply();
     Config config;
     try {
       config = Config.fromEnvironment();
