@@ -75,7 +75,7 @@ out.push(`| --- | ${COLS.map(() => '---').join(' | ')} |`);
 out.push(...rows);
 out.push('');
 out.push('Settings:');
-out.push(`- S1: ${meta.seq} (pinned=1: gateway on CPU 1; fake upstream, client and — in split mode — the standalone JVM and PostgreSQL on CPU 0).`);
+out.push(`- S1: ${meta.seq} (pinned=0: everything shares both cores, as in the S2 runs; pinned=1: gateway on CPU 1; fake upstream, client and — in split mode — the standalone JVM and PostgreSQL on CPU 0).`);
 out.push(`- S2: ${meta.tp} (closed loop, wrk; runs interleaved across targets; pinned=0: whole box shared by everything).`);
 out.push(`- S3: ${meta.streams}; RSS = VmRSS of the gateway process from /proc/<pid>/status.`);
 out.push(meta.onegate_mode === 'split'

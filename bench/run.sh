@@ -15,7 +15,8 @@
 #      VmRSS of the gateway process sampled from /proc/<pid>/status
 # Knobs (environment): TARGETS, SCENARIOS (default "s1 s2 s3"), SEQ_ROUNDS, SEQ_PER_ROUND, SEQ_WARMUP,
 #   SEQ_MAX_SECONDS, TP_CONNECTIONS, TP_THREADS, TP_WARMUP, TP_DURATION, TP_RUNS, STREAMS, SLOW_CHUNKS,
-#   SLOW_INTERVAL_MS, PIN_SEQ (1: pin S1 gateway to CPU 1, fake and client to CPU 0), PIN_TP (same for S2; default 0
+#   SLOW_INTERVAL_MS, PIN_SEQ (default 0; 1: pin S1 gateway to CPU 1, fake and client to CPU 0 — on this VM every
+#   request then pays four cross-CPU wake-ups, see docs/benchmarks.md), PIN_TP (same for S2; default 0
 #   = whole box), ONEGATE_JAVA_OPTS, SKIP_BUILD, KEEP_DATA, RUN_TIMEOUT (seconds, whole run), ports FAKE_PORT
 #   SLOW_PORT PORTKEY_PORT ONEGATE_PORT ONEGATE_PG_PORT ONEGATE_KAFKA_PORT ONEGATE_HZ_PORT ONEGATE_GW_PORT.
 #   ONEGATE_MODE=split (default): the standalone runs PostgreSQL, Kafka and the workers, and a separate gateway node
@@ -39,7 +40,7 @@ fi
 : "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=20000}" "${SEQ_MAX_SECONDS:=120}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
 : "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
-: "${PIN_SEQ:=1}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"
+: "${PIN_SEQ:=0}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"
 : "${FAKE_PORT:=19010}" "${SLOW_PORT:=19011}" "${PORTKEY_PORT:=18787}"
 : "${ONEGATE_PORT:=13000}" "${ONEGATE_PG_PORT:=15433}" "${ONEGATE_KAFKA_PORT:=19092}" "${ONEGATE_HZ_PORT:=15701}"
 : "${ONEGATE_JAVA_OPTS:=}" "${ONEGATE_MODE:=split}" "${ONEGATE_GW_PORT:=13010}"
