@@ -121,7 +121,7 @@ class BillingCrashTest {
     }
     assertThat(fixture.storedOffsetSum()).as("all %d records consumed", endOffsets).isEqualTo(endOffsets);
     String summary = fixture.assertLedgerExact();
-    System.out.printf("CRASH TEST: %d records sent (%d re-sent duplicates) while the worker was killed %d times "
+    io.onegate.testkit.Figures.report("CRASH TEST: %d records sent (%d re-sent duplicates) while the worker was killed %d times "
         + "mid-flush and PostgreSQL restarted once, in %d s; %s%n", sent.get(), EVENTS / DUPLICATE_EVERY, kills,
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), summary);
   }

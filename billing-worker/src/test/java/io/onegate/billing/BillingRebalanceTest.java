@@ -99,7 +99,7 @@ class BillingRebalanceTest {
         assertThat(live[1]).as("pending of user %d", rs.getInt(1)).isZero();
       }
     }
-    System.out.printf("REBALANCE TEST: %d records through two workers (second joined at 10k, first left at "
+    io.onegate.testkit.Figures.report("REBALANCE TEST: %d records through two workers (second joined at 10k, first left at "
         + "20k); %s%n", sent, summary);
     if (b != null) {
       ProcessRuntime.awaitQuietly(b.stop(), Duration.ofSeconds(40));

@@ -73,7 +73,7 @@ class RedemptionConcurrencyTest {
         .filter(o -> o instanceof Redemptions.Redeemed).findFirst().orElseThrow();
     get(QuotaCredits.publish(balances, runtime.vertx().getOrCreateContext(), done.state()));
     assertThat(get(balances.availableUser(runtime.vertx().getOrCreateContext(), user))).isEqualTo(501_000);
-    System.out.printf("REDEMPTION TEST: 20 concurrent redeems of one code: %d credited, %d refused (%s)%n",
+    io.onegate.testkit.Figures.report("REDEMPTION TEST: 20 concurrent redeems of one code: %d credited, %d refused (%s)%n",
         redeemed, refused, Redemptions.USED);
   }
 

@@ -141,7 +141,7 @@ class HealthEndToEndTest {
       assertThat(status(victim)).isEqualTo(3);
     }
     Collections.sort(millis);
-    System.out.printf("PROPAGATION outcome published -> ChangeNotice on another member, 20 trials: p50=%d ms, "
+    io.onegate.testkit.Figures.report("PROPAGATION outcome published -> ChangeNotice on another member, 20 trials: p50=%d ms, "
         + "max=%d ms, all=%s%n", millis.get(9), millis.get(19), millis);
     assertThat(abilitiesEnabled(victim)).isFalse();
     double disables = 0;
@@ -274,7 +274,7 @@ class HealthEndToEndTest {
     await(() -> countRounds("claimed_by = '" + survivorMember + "' AND claimed_at >= " + killedAtSeconds) > 0
         && survivorApp.isTestLeader(), Duration.ofSeconds(30));
     long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
-    System.out.printf("FAILOVER leader killed -> other worker runs a round: %d ms%n", takeoverMillis);
+    io.onegate.testkit.Figures.report("FAILOVER leader killed -> other worker runs a round: %d ms%n", takeoverMillis);
     assertThat(takeoverMillis).isLessThan(30_000);
     // give the survivor a few more rounds, then compare probes of the always-enabled channel with claimed rounds
     int rounds = roundsClaimed();
@@ -282,7 +282,7 @@ class HealthEndToEndTest {
     Thread.sleep(500);
     int claimed = roundsClaimed();
     int probes = fake.requests(HEALTHY_KEY);
-    System.out.printf("ROUNDS claimed=%d, probes of the healthy channel=%d%n", claimed, probes);
+    io.onegate.testkit.Figures.report("ROUNDS claimed=%d, probes of the healthy channel=%d%n", claimed, probes);
     assertThat(probes).as("each round tests a channel at most once").isLessThanOrEqualTo(claimed);
     assertThat(probes).isGreaterThanOrEqualTo(claimed - 2);
   }

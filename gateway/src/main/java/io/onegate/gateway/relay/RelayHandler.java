@@ -47,8 +47,9 @@ final class RelayHandler {
         if (f.failureClass().keyIsDead()) {
           // One API quirk Q4: an upstream 401/403/insufficient_quota about the channel's own key was passed on as
           // is, and clients took it for a problem with theirs. It is the gateway's problem: 503.
-          ErrorResponses.write(ctx.response(), requestId, GatewayError.CHANNEL_CREDENTIAL_REFUSED,
-              f.errorCode() == null || f.errorCode().isEmpty() ? f.failureClass().name().toLowerCase() : f.errorCode());
+          String code = f.errorCode() == null || f.errorCode().isEmpty()
+              ? f.failureClass().name().toLowerCase(java.util.Locale.ROOT) : f.errorCode();
+          ErrorResponses.write(ctx.response(), requestId, GatewayError.CHANNEL_CREDENTIAL_REFUSED, code);
         } else {
           ErrorResponses.write(ctx.response(), requestId, f.httpStatus(), f.clientError());
         }

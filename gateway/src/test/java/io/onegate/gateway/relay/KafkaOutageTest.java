@@ -97,7 +97,7 @@ class KafkaOutageTest {
           }
         }
       }
-      System.out.printf("Kafka outage: %d requests served (%d during the %d s outage), %d usage records read, "
+      io.onegate.testkit.Figures.report("Kafka outage: %d requests served (%d during the %d s outage), %d usage records read, "
           + "%d distinct request ids%n", served.size(), duringOutage, OUTAGE.toSeconds(), records, arrived.size());
       assertThat(served).doesNotHaveDuplicates();
       assertThat(duringOutage).isGreaterThan(100);

@@ -95,26 +95,6 @@ public final class LiveBalances {
         : on(ctx, tokens.submitToKey(tokenId, new Adjust(0, delta))).mapEmpty();
   }
 
-  /** Settles a reservation: pending moves by (actual − reserved) on the user and the limited token. */
-  public Future<Void> settle(Context ctx, int userId, Integer tokenId, long reserved, long actual) {
-    long delta = actual - reserved;
-    if (delta == 0) {
-      return Future.succeededFuture();
-    }
-    Future<Object> user = on(ctx, users.submitToKey(userId, new Adjust(0, delta)));
-    Future<Object> token = tokenId == null ? Future.succeededFuture()
-        : on(ctx, tokens.submitToKey(tokenId, new Adjust(0, delta)));
-    return Future.all(user, token).mapEmpty();
-  }
-
-  /** The billing worker applied {@code amount} to PostgreSQL: settled and pending both drop (available unchanged). */
-  public Future<Void> applied(Context ctx, int userId, Integer tokenId, long amount) {
-    Future<Object> user = on(ctx, users.submitToKey(userId, new Adjust(-amount, -amount)));
-    Future<Object> token = tokenId == null ? Future.succeededFuture()
-        : on(ctx, tokens.submitToKey(tokenId, new Adjust(-amount, -amount)));
-    return Future.all(user, token).mapEmpty();
-  }
-
   /**
    * A committed ledger change (billing-worker flush, top-up, redemption, admin edit): the user's PostgreSQL quota
    * is now {@code settled} at {@code quotaVersion}, and {@code releasedPending} of usage that was pending in this
@@ -139,11 +119,6 @@ public final class LiveBalances {
     return on(ctx, tokens.getAsync(tokenId));
   }
 
-  /** A top-up or admin edit changed the user's settled quota by {@code delta} in PostgreSQL. */
-  public Future<Void> creditUser(Context ctx, int userId, long delta) {
-    return on(ctx, users.submitToKey(userId, new Adjust(delta, 0))).mapEmpty();
-  }
-
   /** An admin set the token's remaining quota (or made it unlimited): forget the entry, the next use re-seeds. */
   public Future<Void> resetToken(Context ctx, int tokenId) {
     return on(ctx, tokens.removeAsync(tokenId)).mapEmpty();
@@ -152,11 +127,6 @@ public final class LiveBalances {
   /** Available balance of a user, or empty when not seeded yet. */
   public Future<Long> availableUser(Context ctx, int userId) {
     return on(ctx, users.getAsync(userId)).map(v -> v == null ? null : v[0] - v[1]);
-  }
-
-  /** Raw {settled, pending} of every seeded user (for reconciliation and tests). */
-  public Map<Integer, long[]> snapshotUsers() {
-    return Map.copyOf(users);
   }
 
   /**

@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  * {@link IllegalArgumentException}.
  */
 public final class UsageEventCodec {
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = io.onegate.common.json.JsonText.FACTORY;
 
   private UsageEventCodec() {
   }
