@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
  * surefire keeps them in {@code target/surefire-reports/*-output.txt}. The assertions stay in the test.
  */
 public final class Figures {
-  private static final Logger LOG = LoggerFactory.getLogger("onegate.figures");
+  private static final Logger LOG = LoggerFactory.getLogger("io.onegate.figures");
 
   private Figures() {
   }
