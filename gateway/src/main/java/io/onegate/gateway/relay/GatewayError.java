@@ -37,6 +37,8 @@ public enum GatewayError {
   CHANNEL_CREDENTIAL_REFUSED(503, "upstream_error", "channel_credential_refused",
       "The upstream provider refused this gateway's channel credential (%s); your API key is fine, the channel is "
           + "being taken out of service"),
+  BILLING_UNAVAILABLE(503, "server_error", "billing_unavailable",
+      "The billing figures cannot be read right now; try again shortly"),
   UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout", "The upstream did not answer in time"),
   INTERNAL(500, "server_error", "internal_error", "Internal error");
 

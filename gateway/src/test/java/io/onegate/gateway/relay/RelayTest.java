@@ -24,6 +24,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImageModel;
+import io.onegate.common.domain.ChangeNotice;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
 import io.onegate.common.event.AttemptOutcome;
@@ -40,6 +41,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
@@ -92,6 +94,9 @@ class RelayTest {
     RelayFixture.token(rt, alice, key('e'), 1, -1, 0, true, "", "10.9.0.0/16");
     RelayFixture.token(rt, boss, key('f'), 1, -1, 0, true, "", "");
     RelayFixture.token(rt, alice, key('g'), 2, -1, 0, true, "", "");
+    int billed = RelayFixture.token(rt, alice, key('h'), 1, 1_900_000_000L, 400_000, false, "", "");
+    await(rt.pg().preparedQuery("UPDATE tokens SET used_quota = 100000 WHERE id = $1").execute(Tuple.of(billed)));
+    await(rt.pg().preparedQuery("UPDATE users SET used_quota = 250000 WHERE id = $1").execute(Tuple.of(alice)));
     String models = "gpt-4o-mini,text-embedding-3-small,dall-e-3,tts-1,whisper-1,rerank-model";
     chA = RelayFixture.channel(rt, config, 1, "upstream-key-a", upA.baseUrl(), models, "default", 10, 0, "");
     chB = RelayFixture.channel(rt, config, 1, "upstream-key-b", upB.baseUrl(), models, "default", 5, 0, "");
@@ -123,6 +128,57 @@ class RelayTest {
 
   private static ChatCompletionCreateParams chat(String model) {
     return ChatCompletionCreateParams.builder().model(model).addUserMessage("Say hello").build();
+  }
+
+  @Test
+  void billingDashboardReportsTheTokensFiguresInDollarsAndCents() throws Exception {
+    String bearer = "Bearer sk-" + key('h');
+    JsonObject sub = await(web.get(port, "127.0.0.1", "/dashboard/billing/subscription")
+        .putHeader("Authorization", bearer).send()).bodyAsJsonObject();
+    // (remain 400,000 + used 100,000) / QuotaPerUnit 500,000 = $1
+    assertThat(sub.getString("object")).isEqualTo("billing_subscription");
+    assertThat(sub.getDouble("hard_limit_usd")).isEqualTo(1.0);
+    assertThat(sub.getDouble("soft_limit_usd")).isEqualTo(1.0);
+    assertThat(sub.getDouble("system_hard_limit_usd")).isEqualTo(1.0);
+    assertThat(sub.getLong("access_until")).isEqualTo(1_900_000_000L);
+    HttpResponse<Buffer> usage = await(web.get(port, "127.0.0.1", "/v1/dashboard/billing/usage")
+        .putHeader("Authorization", bearer).send());
+    assertThat(usage.getHeader(RequestIds.HEADER)).isNotBlank();
+    assertThat(usage.bodyAsJsonObject().getDouble("total_usage")).isEqualTo(20.0);   // $0.20 in cents
+    JsonObject unlimited = await(web.get(port, "127.0.0.1", "/v1/dashboard/billing/subscription")
+        .putHeader("Authorization", "Bearer sk-" + key('a')).send()).bodyAsJsonObject();
+    assertThat(unlimited.getDouble("hard_limit_usd")).isEqualTo(100_000_000.0);
+    HttpResponse<Buffer> anonymous = await(web.get(port, "127.0.0.1", "/dashboard/billing/usage").send());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("missing_api_key");
+  }
+
+  @Test
+  void billingDashboardReportsTheOwnersFiguresWhenTokenStatsAreOff() throws Exception {
+    RelayFixture.option(rt, "DisplayTokenStatEnabled", "false");
+    RelayFixture.publish(rt, new ChangeNotice(ChangeNotice.Kind.OPTION, 0));
+    try {
+      // alice: quota 1,000,000,000 + used 250,000 (One API reported 0 used here, Q16); usage in cents
+      double expected = 250_000 / 500_000.0 * 100;
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      double seen;
+      do {
+        seen = await(web.get(port, "127.0.0.1", "/dashboard/billing/usage")
+            .putHeader("Authorization", "Bearer sk-" + key('h')).send()).bodyAsJsonObject().getDouble("total_usage");
+      } while (seen != expected && System.nanoTime() < deadline && pause(50));
+      assertThat(seen).isEqualTo(expected);
+      JsonObject sub = await(web.get(port, "127.0.0.1", "/dashboard/billing/subscription")
+          .putHeader("Authorization", "Bearer sk-" + key('h')).send()).bodyAsJsonObject();
+      assertThat(sub.getDouble("hard_limit_usd")).isEqualTo((1_000_000_000L + 250_000) / 500_000.0);
+    } finally {
+      RelayFixture.option(rt, "DisplayTokenStatEnabled", "true");
+      RelayFixture.publish(rt, new ChangeNotice(ChangeNotice.Kind.OPTION, 0));
+    }
+  }
+
+  private static boolean pause(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return true;
   }
 
   @Test
