@@ -37,7 +37,7 @@ if [[ "${QUICK:-0}" == 1 ]]; then
   : "${TP_WARMUP:=3}" "${TP_DURATION:=8}" "${TP_RUNS:=1}" "${STREAMS:=1000}" "${SLOW_CHUNKS:=8}"
 fi
 : "${TARGETS:=direct portkey onegate}" "${SCENARIOS:=s1 s2 s3}"
-: "${SEQ_ROUNDS:=10}" "${SEQ_PER_ROUND:=500}" "${SEQ_WARMUP:=20000}" "${SEQ_MAX_SECONDS:=120}"
+: "${SEQ_ROUNDS:=20}" "${SEQ_PER_ROUND:=1000}" "${SEQ_WARMUP:=20000}" "${SEQ_MAX_SECONDS:=120}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
 : "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
 : "${PIN_SEQ:=0}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"

@@ -48,7 +48,8 @@ public final class GatewayApplication implements ProcessMain.Application {
         new RegistryModelCatalog(ProviderRegistry.defaults(), defaults.models()),
         new LiveBalanceSync(runtime.vertx(), balances)));
     ConsoleRoutes.mount(router);
-    HttpServerOptions options = new HttpServerOptions().setHost("0.0.0.0").setDecompressionSupported(true);
+    HttpServerOptions options = new HttpServerOptions().setHost(runtime.config().get(Settings.BIND_ADDRESS))
+        .setDecompressionSupported(true);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     return RelayRoutes.mount(router, runtime)
         .compose(relay -> HttpServerVerticle.deploy(runtime.vertx(), router, options,

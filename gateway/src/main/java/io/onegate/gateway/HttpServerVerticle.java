@@ -50,7 +50,8 @@ final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(options).requestHandler(router).listen(port).onSuccess(s -> server = s);
+    return vertx.createHttpServer(options).requestHandler(router).listen(port, options.getHost())
+        .onSuccess(s -> server = s);
   }
 
   @Override

@@ -66,7 +66,7 @@ public final class RelayRoutes {
     return StateStore.start(vertx, loader, Duration.ofSeconds(config.get(Settings.SYNC_FREQUENCY)))
         .compose(state -> vertx.executeBlocking(() -> services(runtime, state), false)
             .map(services -> {
-              mount(router, vertx, services);
+              mount(router, vertx, services, RelayMeters.on(runtime.metrics()), runtime.pg());
               return new Mounted(services, state, vertx, services.balances().startIdleReturn(vertx));
             }));
   }
@@ -79,9 +79,10 @@ public final class RelayRoutes {
         .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
         .resolve("gateway-" + config.get(Settings.PORT));
     java.util.Map<String, Object> producer = KafkaSupport.producerProps(config, "onegate-gateway-events");
-    // Events are not latency-critical: a long linger turns per-request sends into ~20 batches per second, so the
-    // broker (and the gateway's own producer thread) wake up rarely instead of per request.
-    producer.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 50);
+    // Events are not latency-critical: a long linger turns per-request sends into a few batches per second, so the
+    // broker, the workers and the gateway's own producer thread wake up rarely instead of per request.
+    producer.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG,
+        config.get(Settings.USAGE_EVENT_LINGER_MS));
     producer.put(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     return services(runtime, state, producer, spillDir);
   }
@@ -112,17 +113,26 @@ public final class RelayRoutes {
     return new BalanceLeases.Policy(config.get(Settings.BALANCE_LEASE_MAX_QUOTA), 64, 16, 1_000_000_000L);
   }
 
-  /** Mounts {@code /v1/*} on {@code router} with the given services. */
+  /** Mounts {@code /v1/*} on {@code router} with the given services, without meters and billing dashboard. */
   public static void mount(Router router, Vertx vertx, RelayServices services) {
+    mount(router, vertx, services, RelayMeters.none(), null);
+  }
+
+  /**
+   * Mounts {@code /v1/*} on {@code router} with the given services, ahead of the router's other routes (the relay
+   * is the hot path: its requests should not walk the console's and the API's routes first), and One API's
+   * billing dashboard ({@code /dashboard/billing/*}, also under {@code /v1}) reading {@code pg} when it is given.
+   */
+  public static void mount(Router router, Vertx vertx, RelayServices services, RelayMeters meters,
+                           io.vertx.sqlclient.SqlClient pg) {
     RequestIds ids = new RequestIds(services.clock(), services.random());
     RelayHandler relay = new RelayHandler(services);
     ModelsHandler models = new ModelsHandler(services);
     Router v1 = Router.router(vertx);
     v1.route().handler(ctx -> {
-      String id = ids.next();
-      ctx.put(REQUEST_ID, id);
-      ctx.response().putHeader(RequestIds.HEADER, id);
-      ctx.next();
+      long start = System.nanoTime();
+      ctx.addEndHandler(done -> meters.record(ctx.response().getStatusCode(), System.nanoTime() - start));
+      stampRequestId(ctx, ids);
     });
     v1.route().handler(CorsHandler.create()
         .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
@@ -137,6 +147,20 @@ public final class RelayRoutes {
     post(v1, "/audio/translations", Endpoint.AUDIO_TRANSLATIONS, relay, services);
     post(v1, "/audio/speech", Endpoint.AUDIO_SPEECH, relay, services);
     post(v1, "/rerank", Endpoint.RERANK, relay, services);
+    BillingDashboard dashboard = pg == null ? null : new BillingDashboard(services, pg);
+    if (dashboard != null) {
+      v1.get("/dashboard/billing/subscription").handler(dashboard::subscription);
+      v1.get("/dashboard/billing/usage").handler(dashboard::usage);
+      Router billing = Router.router(vertx);
+      billing.route().handler(ctx -> stampRequestId(ctx, ids));
+      billing.route().handler(CorsHandler.create().allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
+          .allowedHeader("*"));
+      billing.get("/subscription").handler(dashboard::subscription);
+      billing.get("/usage").handler(dashboard::usage);
+      billing.route().handler(ctx -> ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID),
+          GatewayError.ROUTE_NOT_FOUND, ctx.request().method().name(), ctx.request().path()));
+      router.route("/dashboard/billing/*").subRouter(billing);
+    }
     v1.get("/models").handler(models::list);
     v1.get("/models/:model").handler(models::one);
     v1.delete("/models/:model").handler(RelayRoutes::notImplemented);
@@ -170,7 +194,7 @@ public final class RelayRoutes {
         ctx.request().connection().close();
       }
     });
-    router.route("/v1/*").subRouter(v1);
+    router.route("/v1/*").order(-1).subRouter(v1);
   }
 
   private static void post(Router v1, String path, Endpoint endpoint, RelayHandler relay, RelayServices s) {
@@ -223,5 +247,13 @@ public final class RelayRoutes {
 
   private static void notImplemented(RoutingContext ctx) {
     ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.NOT_IMPLEMENTED);
+  }
+
+  /** Gives the request its id (context and X-Oneapi-Request-Id header) and passes it on. */
+  private static void stampRequestId(RoutingContext ctx, RequestIds ids) {
+    String id = ids.next();
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader(RequestIds.HEADER, id);
+    ctx.next();
   }
 }

@@ -21,7 +21,7 @@ public final class TokenEstimator {
   private final Encoding o200k;
 
   public TokenEstimator() {
-    var registry = Encodings.newDefaultEncodingRegistry();
+    var registry = Encodings.newLazyEncodingRegistry();
     this.cl100k = registry.getEncoding(EncodingType.CL100K_BASE);
     this.o200k = registry.getEncoding(EncodingType.O200K_BASE);
   }

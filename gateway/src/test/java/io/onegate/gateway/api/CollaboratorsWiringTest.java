@@ -78,7 +78,7 @@ class CollaboratorsWiringTest {
     Router router = Router.router(runtime.vertx());
     api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(tester, refresher,
         new BuiltInModels(), sync));
-    server = ApiHarness.await(runtime.vertx().createHttpServer().requestHandler(router).listen(0), 10);
+    server = ApiHarness.await(runtime.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), 10);
     web = WebClient.create(runtime.vertx());
   }
 

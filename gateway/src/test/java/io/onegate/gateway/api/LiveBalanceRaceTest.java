@@ -123,7 +123,7 @@ class LiveBalanceRaceTest {
     ManagementApi.Collaborators defaults = ManagementApi.Collaborators.defaults();
     api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(defaults.tester(),
         defaults.balances(), defaults.models(), gate));
-    server = ApiHarness.await(runtime.vertx().createHttpServer().requestHandler(router).listen(0), 10);
+    server = ApiHarness.await(runtime.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), 10);
     web = WebClient.create(runtime.vertx());
   }
 

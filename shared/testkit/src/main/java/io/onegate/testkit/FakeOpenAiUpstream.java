@@ -80,7 +80,7 @@ public final class FakeOpenAiUpstream {
           }
           reply.answer(vertx, req, body, req.response());
         }))
-        .listen(0)
+        .listen(0, "127.0.0.1")
         .map(s -> {
           server = s;
           return this;

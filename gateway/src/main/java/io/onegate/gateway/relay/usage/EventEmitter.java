@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventEmitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final Queue<EventRecord> queue = new ConcurrentLinkedQueue<>();
   private final Queue<EventRecord> failed = new ConcurrentLinkedQueue<>();

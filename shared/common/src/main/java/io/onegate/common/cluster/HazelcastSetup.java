@@ -25,6 +25,12 @@ public final class HazelcastSetup {
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "15");
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    // Listen on HAZELCAST_INTERFACE only (Hazelcast otherwise binds every interface).
+    hz.setProperty("hazelcast.socket.bind.any", "false");
+    // No Management Center reads them: skip the metrics collector and the health monitor, whose periodic
+    // /proc and cgroup reads wake threads next to the relay's event loops.
+    hz.getMetricsConfig().setEnabled(false);
+    hz.setProperty("hazelcast.health.monitoring.level", "OFF");
     String iface = config.get(Settings.HAZELCAST_INTERFACE);
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.get(Settings.HAZELCAST_PORT)).setPortAutoIncrement(true).setPortCount(200);

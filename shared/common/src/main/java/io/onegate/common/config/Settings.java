@@ -84,6 +84,9 @@ public final class Settings {
       "127.0.0.1", "Addresses of Hazelcast members to join over TCP (multicast is off).", Parsers::string);
   public static final Setting<String> HAZELCAST_INTERFACE = of("HAZELCAST_INTERFACE", "IP address", "127.0.0.1",
       "Address this process's Hazelcast member binds to and announces.", Parsers::string);
+  public static final Setting<String> BIND_ADDRESS = of("BIND_ADDRESS", "IP address", "127.0.0.1",
+      "Address the HTTP servers (gateway PORT, workers' health ports) listen on; 0.0.0.0 for every interface (what a "
+          + "container or a node behind a load balancer needs).", Parsers::string);
   public static final Setting<Integer> HAZELCAST_PORT = of("HAZELCAST_PORT", "integer 1-65535", "5701",
       "First port tried by this process's Hazelcast member (the next free one is used).", intRange(1, 65535));
   public static final Setting<Integer> BILLING_WORKER_PORT = of("BILLING_WORKER_PORT", "integer 0-65535", "3001",
@@ -158,6 +161,10 @@ public final class Settings {
   public static final Setting<Integer> USAGE_QUEUE_CAPACITY = of("USAGE_QUEUE_CAPACITY", "integer 16-10000000",
       "100000", "Events held in memory per gateway node while waiting for Kafka before they go to the spill file.",
       intRange(16, 10_000_000));
+  public static final Setting<Integer> USAGE_EVENT_LINGER_MS = of("USAGE_EVENT_LINGER_MS", "integer 0-5000", "200",
+      "How long a gateway node collects usage events and attempt outcomes into one Kafka batch. Longer means fewer "
+          + "wake-ups of the broker and the workers; events reach the billing worker that much later.",
+      intRange(0, 5000));
   public static final Setting<Integer> BALANCE_LEASE_MAX_QUOTA = of("BALANCE_LEASE_MAX_QUOTA",
       "integer quota 0-1000000000", "500000", "Most quota a gateway node leases ahead from a user's (or limited "
           + "token's) live balance so that it admits requests without a Hazelcast round trip (500000 = $1); leases "
@@ -181,7 +188,7 @@ public final class Settings {
       CRITICAL_RATE_LIMIT, LOGIN_FAILURE_LIMIT, INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE,
       FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
-      HAZELCAST_INTERFACE, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
+      HAZELCAST_INTERFACE, BIND_ADDRESS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
       EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
       // health worker
       CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,
@@ -190,7 +197,7 @@ public final class Settings {
       // relay
 
       MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,
-      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY, BALANCE_LEASE_MAX_QUOTA,
+      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY, USAGE_EVENT_LINGER_MS, BALANCE_LEASE_MAX_QUOTA,
       // billing
       CHANNEL_UPDATE_FREQUENCY, LOG_RETENTION_DAYS, USAGE_DEDUP_RETENTION_DAYS);
 

@@ -13,8 +13,9 @@ public final class WorkerHttpServer {
   public static Future<HttpServer> start(ProcessRuntime runtime, int port) {
     Router router = Router.router(runtime.vertx());
     ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
-    return runtime.vertx().createHttpServer(new HttpServerOptions().setHost("0.0.0.0"))
+    // listen(port) alone would bind 0.0.0.0 whatever the options say.
+    return runtime.vertx().createHttpServer(new HttpServerOptions())
         .requestHandler(router)
-        .listen(port);
+        .listen(port, runtime.config().get(io.onegate.common.config.Settings.BIND_ADDRESS));
   }
 }
