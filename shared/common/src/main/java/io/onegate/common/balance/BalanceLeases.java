@@ -73,27 +73,33 @@ public final class BalanceLeases {
     }
     PendingAdjust userAdjust = delta -> live.adjustUserPending(ctx, userId, delta);
     PendingAdjust tokenAdjust = delta -> live.adjustTokenPending(ctx, tokenId, delta);
+    // User and token are asked at once (one round trip, not two); whatever part was taken is undone when the
+    // whole is refused or failed.
     Future<Boolean> userPart = userLocal ? Future.succeededFuture(true)
         : lease(user, amount, (give, extra) -> live.leaseUser(ctx, userId, userSeed, give, amount, extra,
             policy.headroom()), userAdjust);
-    Future<Boolean> both = userPart.compose(userOk -> {
-      if (!userOk || tokenLocal) {
-        return Future.succeededFuture(userOk);
+    Future<Boolean> tokenPart = tokenLocal ? Future.succeededFuture(true)
+        : lease(token, amount, (give, extra) -> live.leaseToken(ctx, tokenId, tokenSeed, give, amount, extra,
+            policy.headroom()), tokenAdjust);
+    return Future.join(userPart, tokenPart).transform(ar -> {
+      boolean userTaken = taken(userPart);
+      boolean tokenTaken = taken(tokenPart);
+      if (userTaken && tokenTaken) {
+        return Future.succeededFuture(true);
       }
-      return lease(token, amount, (give, extra) -> live.leaseToken(ctx, tokenId, tokenSeed, give, amount, extra,
-          policy.headroom()), tokenAdjust);
-    });
-    // Undo whatever part was taken when the whole is refused or failed.
-    return both.andThen(ar -> {
-      boolean ok = ar.succeeded() && ar.result();
-      boolean userTaken = userLocal || (userPart.succeeded() && userPart.result());
-      if (!ok && userTaken) {
+      if (userTaken) {
         release(user, amount, userAdjust);
       }
-      if (!ok && token != null && tokenLocal) {
+      if (tokenTaken && token != null) {
         release(token, amount, tokenAdjust);
       }
+      Throwable failure = userPart.failed() ? userPart.cause() : tokenPart.failed() ? tokenPart.cause() : null;
+      return failure == null ? Future.succeededFuture(false) : Future.failedFuture(failure);
     });
+  }
+
+  private static boolean taken(Future<Boolean> part) {
+    return part.succeeded() && part.result();
   }
 
   /** Settles a reservation to the actual charge: the accounts' pending moves by (actual − reserved). */

@@ -140,6 +140,23 @@ class BalanceLeasesTest {
   }
 
   @Test
+  void aUserShortOfBalanceRefusesTheRequestAndTheTokenPartAskedAlongsideIsUndone() throws Exception {
+    int user = nextUser++;
+    int token = 10_000 + user;
+    LiveBalances live = new LiveBalances(hz1);
+    BalanceLeases node = node(hz1);
+    assertThat(await(node.reserve(ctx, user, 500, token, 100_000_000L, 1_000))).isFalse();
+    await(node.returnAll(ctx));
+    assertThat(pending(live, user)).isZero();
+    assertThat(await(live.rawToken(ctx, token))[1]).as("the token's reservation and lease went back").isZero();
+    // Both accounts are usable afterwards: a request the user can pay is admitted on both.
+    assertThat(await(node.reserve(ctx, user, 500, token, 100_000_000L, 400))).isTrue();
+    await(node.returnAll(ctx));
+    assertThat(pending(live, user)).isEqualTo(400);
+    assertThat(await(live.rawToken(ctx, token))[1]).isEqualTo(400);
+  }
+
+  @Test
   void aLeaseUnusedForTheIdleTimeIsGivenBackAndAUsedOneIsKept() throws Exception {
     int idle = nextUser++;
     int busy = nextUser++;
