@@ -67,7 +67,10 @@ out.push('');
 out.push(`Machine: ${meta.cpu}, ${meta.cores} cores, ${meta.mem}, Linux ${meta.kernel}; ${meta.java}; Node ${meta.node}; ${meta.wrk}. ` +
   `Commit ${meta.commit} (${meta.branch}).`);
 out.push('');
-out.push(`Load average (1/5/15 min): start ${meta.load_start}; after S1 ${meta.load_after_s1 || '—'}; after S2 ${meta.load_after_s2 || '—'}; end ${meta.load_end || '—'}.`);
+const s1First = meta.s1_after_s2 !== '1';
+out.push(s1First
+  ? `Load average (1/5/15 min): start ${meta.load_start}; after S1 ${meta.load_after_s1 || '—'}; after S2 ${meta.load_after_s2 || '—'}; end ${meta.load_end || '—'}.`
+  : `Load average (1/5/15 min): start ${meta.load_start}; after S2 ${meta.load_after_s2 || '—'}; after S1 ${meta.load_after_s1 || '—'}; end ${meta.load_end || '—'}.`);
 out.push('');
 if (!active.has('onegate')) out.push(`OneGate column: **${absent('onegate')}**.`, '');
 out.push(`| Scenario / metric | ${COLS.map((c) => c[1]).join(' | ')} |`);
@@ -75,7 +78,7 @@ out.push(`| --- | ${COLS.map(() => '---').join(' | ')} |`);
 out.push(...rows);
 out.push('');
 out.push('Settings:');
-out.push(`- S1: ${meta.seq} (pinned=0: everything shares both cores, as in the S2 runs; pinned=1: gateway on CPU 1; fake upstream, client and — in split mode — the standalone JVM and PostgreSQL on CPU 0).`);
+out.push(`- S1: ${meta.seq}${s1First ? '' : `, run after S2 once OneGate's backing services were quiet (${meta.quiesce_seconds || '—'} s)`} (pinned=0: everything shares both cores, as in the S2 runs; pinned=1: gateway on CPU 1; fake upstream, client and — in split mode — the standalone JVM and PostgreSQL on CPU 0).`);
 out.push(`- S2: ${meta.tp} (closed loop, wrk; runs interleaved across targets; pinned=0: whole box shared by everything).`);
 out.push(`- S3: ${meta.streams}; RSS = VmRSS of the gateway process from /proc/<pid>/status.`);
 out.push(meta.onegate_mode === 'split'

@@ -8,7 +8,8 @@
 #   TARGETS="direct portkey" bench/run.sh   # leave OneGate out
 #
 # Scenarios (see docs/benchmarks.md):
-#   S1 sequential (concurrency 1) latency, targets interleaved in rounds; added latency = target - direct
+#   S1 sequential (concurrency 1) latency, targets interleaved in rounds; added latency = target - direct. Runs after
+#      S2 (S1_AFTER_S2=1, the default) once OneGate's backing services are quiet again (QUIESCE_MAX_SECONDS)
 #   S2 closed-loop throughput at TP_CONNECTIONS connections (wrk), TP_WARMUP s warm-up, TP_RUNS x TP_DURATION s,
 #      runs interleaved across targets, median run reported
 #   S3 STREAMS concurrent streaming requests held open (fake emits SLOW_CHUNKS chunks every SLOW_INTERVAL_MS),
@@ -40,6 +41,7 @@ fi
 : "${SEQ_ROUNDS:=20}" "${SEQ_PER_ROUND:=1000}" "${SEQ_WARMUP:=20000}" "${SEQ_MAX_SECONDS:=120}"
 : "${TP_CONNECTIONS:=64}" "${TP_THREADS:=2}" "${TP_WARMUP:=10}" "${TP_DURATION:=30}" "${TP_RUNS:=3}"
 : "${STREAMS:=1000}" "${SLOW_CHUNKS:=25}" "${SLOW_INTERVAL_MS:=1000}"
+: "${S1_AFTER_S2:=1}" "${QUIESCE_MAX_SECONDS:=120}"
 : "${PIN_SEQ:=0}" "${PIN_TP:=0}" "${SKIP_BUILD:=0}" "${KEEP_DATA:=0}" "${RUN_TIMEOUT:=1200}"
 : "${FAKE_PORT:=19010}" "${SLOW_PORT:=19011}" "${PORTKEY_PORT:=18787}"
 : "${ONEGATE_PORT:=13000}" "${ONEGATE_PG_PORT:=15433}" "${ONEGATE_KAFKA_PORT:=19092}" "${ONEGATE_HZ_PORT:=15701}"
@@ -310,14 +312,17 @@ for t in "${ACTIVE[@]}"; do [[ -n "$(target_pid "$t")" ]] && GATEWAY_PIDS+=("$(t
   echo "targets=${ACTIVE[*]}"
   echo "load_start=$LOAD_START"
   echo "seq=$SEQ_ROUNDS rounds x $SEQ_PER_ROUND requests per target (+$SEQ_WARMUP warm-up), pinned=$PIN_SEQ"
+  echo "s1_after_s2=$( has_scenario s2 && echo "$S1_AFTER_S2" || echo 0 )"
   echo "tp=c=$TP_CONNECTIONS, wrk -t$TP_THREADS, warm-up ${TP_WARMUP}s, $TP_RUNS x ${TP_DURATION}s, pinned=$PIN_TP"
   echo "streams=$STREAMS streams, fake emits $SLOW_CHUNKS chunks every $SLOW_INTERVAL_MS ms"
   echo "java_opts=$ONEGATE_JAVA_OPTS; gateway node java_opts=$ONEGATE_GW_JAVA_OPTS"
 } >> "$RAW/meta.env"
 
 # ---------------------------------------------------------------------------------------------------------------
-# S1: sequential latency.
-if has_scenario s1; then
+# S1: sequential latency. Runs after S2 by default (S1_AFTER_S2=1): S2 is the thorough warm-up of every JVM on the
+# box — the gateway's and the backing services' (broker, workers), whose rarely-called paths otherwise keep the JIT
+# compiling through S1 — and S1 starts once OneGate's backing services have drained S2's backlog (quiesce).
+run_s1() {
 log "S1 sequential latency: ${ACTIVE[*]} ($SEQ_ROUNDS rounds x $SEQ_PER_ROUND, interleaved; load $(loadavg))"
 {
   echo -n "["
@@ -334,6 +339,25 @@ $CLIENT_CPU node "$BENCH_DIR/client/seqlat.js" "$RAW/seq-targets.json" --rounds 
   || die "sequential client failed, see $LOGS/seq.log"
 pin 0-$(( $(nproc) - 1 )) "$FAKE_PID" "${GATEWAY_PIDS[@]}" $(onegate_backing_pids)
 echo "load_after_s1=$(loadavg)" >> "$RAW/meta.env"
+}
+# Waits until OneGate's backing processes (split mode: standalone JVM and PostgreSQL) use under 10 % of one core over
+# 2 s — the billing worker has flushed what S2 produced — or QUIESCE_MAX_SECONDS passed.
+quiesce() {
+  local pids; pids=$(onegate_backing_pids | tr '\n' ' ')
+  [[ -n "$pids" ]] || return 0
+  local t0=$SECONDS hz; hz=$(getconf CLK_TCK)
+  while (( SECONDS - t0 < QUIESCE_MAX_SECONDS )); do
+    local a=0 b=0 p
+    for p in $pids; do a=$(( a + $(cpu_ticks "$p") )); done
+    sleep 2
+    for p in $pids; do b=$(( b + $(cpu_ticks "$p") )); done
+    (( (b - a) * 100 < hz * 2 * 10 )) && { log "backing services quiet after $(( SECONDS - t0 )) s"; echo "quiesce_seconds=$(( SECONDS - t0 ))" >> "$RAW/meta.env"; return 0; }
+  done
+  log "backing services still busy after ${QUIESCE_MAX_SECONDS} s; S1 starts anyway"
+  echo "quiesce_seconds=timeout" >> "$RAW/meta.env"
+}
+if has_scenario s1 && [[ "$S1_AFTER_S2" != 1 ]] || ! has_scenario s2; then
+  has_scenario s1 && run_s1
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -373,6 +397,10 @@ for ((r = 1; r <= TP_RUNS; r++)); do
 done
 pin 0-$(( $(nproc) - 1 )) "$FAKE_PID" "${GATEWAY_PIDS[@]}"
 echo "load_after_s2=$(loadavg)" >> "$RAW/meta.env"
+fi
+if has_scenario s1 && has_scenario s2 && [[ "$S1_AFTER_S2" == 1 ]]; then
+  quiesce
+  run_s1
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
