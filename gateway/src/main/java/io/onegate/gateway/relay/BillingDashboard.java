@@ -20,19 +20,26 @@ import org.slf4j.LoggerFactory;
  * that always reported 0 used, Q16, is not copied). With {@code DisplayInCurrencyEnabled} amounts are in USD
  * (quota / QuotaPerUnit); usage is in cents ({@code total_usage} = amount × 100). Figures are read from PostgreSQL,
  * current as of the billing worker's last flush (BATCH_UPDATE_INTERVAL); these requests are not relayed and do not
- * touch the relay's path.
+ * touch the relay's path. Like One API, they count against {@code GLOBAL_API_RATE_LIMIT} per client IP (a budget of
+ * their own on each node, apart from /api's).
  */
 final class BillingDashboard {
   private static final Logger LOG = LoggerFactory.getLogger(BillingDashboard.class);
   private static final double UNLIMITED_AMOUNT = 100_000_000;
+  private static final long WINDOW_MILLIS = 180_000;
   private final RelayServices services;
   private final SqlClient pg;
   private final TokenAuthenticator auth;
+  private final io.onegate.gateway.api.LocalRateLimiter limiter;
+  private final int limit;
 
-  BillingDashboard(RelayServices services, SqlClient pg) {
+  /** {@code limit} requests per 3 minutes per client IP; 0 = no limit. */
+  BillingDashboard(RelayServices services, SqlClient pg, int limit) {
     this.services = services;
     this.pg = pg;
     this.auth = new TokenAuthenticator(services.clock());
+    this.limit = limit;
+    this.limiter = new io.onegate.gateway.api.LocalRateLimiter(limit, WINDOW_MILLIS, services.clock());
   }
 
   /** {@code billing_subscription}: the limit as soft, hard and system hard limit, and the token's expiry. */
@@ -59,11 +66,15 @@ final class BillingDashboard {
   }
 
   private void answer(RoutingContext ctx, Shape shape) {
+    byte[] ip = services.clientIp().resolve(ctx.request().remoteAddress() == null ? null
+        : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+    if (!limiter.tryAcquire(ip == null ? "unknown" : java.util.HexFormat.of().formatHex(ip))) {
+      ErrorResponses.write(ctx.response(), ctx.get(RelayRoutes.REQUEST_ID), GatewayError.API_RATE_LIMITED, limit);
+      return;
+    }
     Caller caller;
     try {
-      caller = auth.authenticate(services.state().current(), ctx.request().getHeader("Authorization"),
-          services.clientIp().resolve(ctx.request().remoteAddress() == null ? null
-              : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For")));
+      caller = auth.authenticate(services.state().current(), ctx.request().getHeader("Authorization"), ip);
     } catch (AuthFailure e) {
       ErrorResponses.write(ctx.response(), ctx.get(RelayRoutes.REQUEST_ID), e.error(), e.args());
       return;
@@ -82,7 +93,8 @@ final class BillingDashboard {
 
   private Future<Figures> figures(Caller caller, boolean tokenStats) {
     if (tokenStats) {
-      return pg.preparedQuery("SELECT remain_quota, used_quota, unlimited_quota, expired_time FROM tokens WHERE id = $1")
+      return pg.preparedQuery(
+              "SELECT remain_quota, used_quota, unlimited_quota, expired_time FROM tokens WHERE id = $1")
           .execute(Tuple.of(caller.token().id()))
           .map(rows -> {
             Row row = single(rows.iterator());

@@ -37,6 +37,8 @@ public enum GatewayError {
   CHANNEL_CREDENTIAL_REFUSED(503, "upstream_error", "channel_credential_refused",
       "The upstream provider refused this gateway's channel credential (%s); your API key is fine, the channel is "
           + "being taken out of service"),
+  API_RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded",
+      "Too many requests: at most %d per 3 minutes per client IP (GLOBAL_API_RATE_LIMIT)"),
   BILLING_UNAVAILABLE(503, "server_error", "billing_unavailable",
       "The billing figures cannot be read right now; try again shortly"),
   UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout", "The upstream did not answer in time"),

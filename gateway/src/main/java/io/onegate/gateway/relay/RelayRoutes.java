@@ -66,7 +66,8 @@ public final class RelayRoutes {
     return StateStore.start(vertx, loader, Duration.ofSeconds(config.get(Settings.SYNC_FREQUENCY)))
         .compose(state -> vertx.executeBlocking(() -> services(runtime, state), false)
             .map(services -> {
-              mount(router, vertx, services, RelayMeters.on(runtime.metrics()), runtime.pg());
+              mount(router, vertx, services, RelayMeters.on(runtime.metrics()), new BillingDashboard(services,
+                  runtime.pg(), config.get(Settings.DEBUG) ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT)));
               return new Mounted(services, state, vertx, services.balances().startIdleReturn(vertx));
             }));
   }
@@ -121,10 +122,10 @@ public final class RelayRoutes {
   /**
    * Mounts {@code /v1/*} on {@code router} with the given services, ahead of the router's other routes (the relay
    * is the hot path: its requests should not walk the console's and the API's routes first), and One API's
-   * billing dashboard ({@code /dashboard/billing/*}, also under {@code /v1}) reading {@code pg} when it is given.
+   * billing dashboard ({@code /dashboard/billing/*}, also under {@code /v1}) when {@code dashboard} is given.
    */
-  public static void mount(Router router, Vertx vertx, RelayServices services, RelayMeters meters,
-                           io.vertx.sqlclient.SqlClient pg) {
+  static void mount(Router router, Vertx vertx, RelayServices services, RelayMeters meters,
+                    BillingDashboard dashboard) {
     RequestIds ids = new RequestIds(services.clock(), services.random());
     RelayHandler relay = new RelayHandler(services);
     ModelsHandler models = new ModelsHandler(services);
@@ -147,7 +148,6 @@ public final class RelayRoutes {
     post(v1, "/audio/translations", Endpoint.AUDIO_TRANSLATIONS, relay, services);
     post(v1, "/audio/speech", Endpoint.AUDIO_SPEECH, relay, services);
     post(v1, "/rerank", Endpoint.RERANK, relay, services);
-    BillingDashboard dashboard = pg == null ? null : new BillingDashboard(services, pg);
     if (dashboard != null) {
       v1.get("/dashboard/billing/subscription").handler(dashboard::subscription);
       v1.get("/dashboard/billing/usage").handler(dashboard::usage);

@@ -78,7 +78,8 @@ class RelayTest {
 
   @BeforeAll
   static void start() throws Exception {
-    config = RelayFixture.config(Map.of(Settings.MAX_REQUEST_BODY_MB.name(), "1"));
+    config = RelayFixture.config(Map.of(Settings.MAX_REQUEST_BODY_MB.name(), "1",
+        Settings.GLOBAL_API_RATE_LIMIT.name(), "30", Settings.TRUSTED_PROXIES.name(), "127.0.0.1/32"));
     rt = RelayFixture.runtime(config);
     fakeVertx = Vertx.vertx();
     upA = await(new FakeOpenAiUpstream(fakeVertx).start());
@@ -164,16 +165,38 @@ class RelayTest {
       double seen;
       do {
         seen = await(web.get(port, "127.0.0.1", "/dashboard/billing/usage")
-            .putHeader("Authorization", "Bearer sk-" + key('h')).send()).bodyAsJsonObject().getDouble("total_usage");
+            .putHeader("X-Forwarded-For", "10.77.0.3").putHeader("Authorization", "Bearer sk-" + key('h')).send())
+            .bodyAsJsonObject().getDouble("total_usage");
       } while (seen != expected && System.nanoTime() < deadline && pause(50));
       assertThat(seen).isEqualTo(expected);
       JsonObject sub = await(web.get(port, "127.0.0.1", "/dashboard/billing/subscription")
-          .putHeader("Authorization", "Bearer sk-" + key('h')).send()).bodyAsJsonObject();
+          .putHeader("X-Forwarded-For", "10.77.0.3").putHeader("Authorization", "Bearer sk-" + key('h')).send())
+          .bodyAsJsonObject();
       assertThat(sub.getDouble("hard_limit_usd")).isEqualTo((1_000_000_000L + 250_000) / 500_000.0);
     } finally {
       RelayFixture.option(rt, "DisplayTokenStatEnabled", "true");
       RelayFixture.publish(rt, new ChangeNotice(ChangeNotice.Kind.OPTION, 0));
     }
+  }
+
+  @Test
+  void billingDashboardCountsAgainstTheApiRateLimitPerClientIp() {
+    // One client behind the trusted proxy (its own budget of GLOBAL_API_RATE_LIMIT = 30 per 3 minutes).
+    int ok = 0;
+    HttpResponse<Buffer> last = null;
+    for (int i = 0; i < 31; i++) {
+      last = await(web.get(port, "127.0.0.1", "/dashboard/billing/usage").putHeader("X-Forwarded-For", "10.77.0.1")
+          .putHeader("Authorization", "Bearer sk-" + key('h')).send());
+      if (last.statusCode() == 200) {
+        ok++;
+      }
+    }
+    assertThat(ok).isEqualTo(30);
+    assertThat(last.statusCode()).isEqualTo(429);
+    assertThat(last.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("rate_limit_exceeded");
+    HttpResponse<Buffer> other = await(web.get(port, "127.0.0.1", "/v1/dashboard/billing/usage")
+        .putHeader("X-Forwarded-For", "10.77.0.2").putHeader("Authorization", "Bearer sk-" + key('h')).send());
+    assertThat(other.statusCode()).as("another client IP has its own budget").isEqualTo(200);
   }
 
   private static boolean pause(long millis) throws InterruptedException {
