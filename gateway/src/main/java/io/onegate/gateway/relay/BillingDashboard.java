@@ -1,12 +1,14 @@
 package io.onegate.gateway.relay;
 
 import io.onegate.common.options.Options;
+import io.onegate.gateway.api.LocalRateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,7 @@ final class BillingDashboard {
   private final RelayServices services;
   private final SqlClient pg;
   private final TokenAuthenticator auth;
-  private final io.onegate.gateway.api.LocalRateLimiter limiter;
+  private final LocalRateLimiter limiter;
   private final int limit;
 
   /** {@code limit} requests per 3 minutes per client IP; 0 = no limit. */
@@ -39,7 +41,7 @@ final class BillingDashboard {
     this.pg = pg;
     this.auth = new TokenAuthenticator(services.clock());
     this.limit = limit;
-    this.limiter = new io.onegate.gateway.api.LocalRateLimiter(limit, WINDOW_MILLIS, services.clock());
+    this.limiter = new LocalRateLimiter(limit, WINDOW_MILLIS, services.clock());
   }
 
   /** {@code billing_subscription}: the limit as soft, hard and system hard limit, and the token's expiry. */
@@ -68,7 +70,7 @@ final class BillingDashboard {
   private void answer(RoutingContext ctx, Shape shape) {
     byte[] ip = services.clientIp().resolve(ctx.request().remoteAddress() == null ? null
         : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
-    if (!limiter.tryAcquire(ip == null ? "unknown" : java.util.HexFormat.of().formatHex(ip))) {
+    if (!limiter.tryAcquire(ip == null ? "unknown" : HexFormat.of().formatHex(ip))) {
       ErrorResponses.write(ctx.response(), ctx.get(RelayRoutes.REQUEST_ID), GatewayError.API_RATE_LIMITED, limit);
       return;
     }
