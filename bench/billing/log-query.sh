@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mvn -o -B -q test -pl billing-worker -am -Dtest=LogQueryBench -Dsurefire.failIfNoSpecifiedTests=false "$@" || true
-grep -h "^BENCH" billing-worker/target/surefire-reports/io.onegate.billing.bench.LogQueryBench-output.txt
+grep -ho "BENCH .*" billing-worker/target/surefire-reports/io.onegate.billing.bench.LogQueryBench-output.txt

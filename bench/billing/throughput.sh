@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mvn -o -B -q test -pl billing-worker -am -Dtest=BillingThroughputBench -Dsurefire.failIfNoSpecifiedTests=false \
   "$@" || true
-grep -h "^BENCH" billing-worker/target/surefire-reports/io.onegate.billing.bench.BillingThroughputBench-output.txt
+grep -ho "BENCH .*" billing-worker/target/surefire-reports/io.onegate.billing.bench.BillingThroughputBench-output.txt

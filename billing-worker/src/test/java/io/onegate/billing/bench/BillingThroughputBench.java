@@ -13,6 +13,7 @@ import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.embedded.EmbeddedPostgresServer;
 import io.onegate.embedded.FreePorts;
+import io.onegate.testkit.Figures;
 import io.onegate.testkit.TestInfra;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -78,7 +79,7 @@ class BillingThroughputBench {
           Thread.sleep(100);
         }
         ProcessRuntime.awaitQuietly(warm.stop(), Duration.ofSeconds(30));
-        System.out.printf("BENCH warm-up: %d events drained in %.1f s (worker stopped)%n", WARMUP,
+        Figures.report("BENCH warm-up: %d events drained in %.1f s (worker stopped)%n", WARMUP,
             (System.nanoTime() - w0) / 1e9);
       }
       int base = sent;
@@ -111,10 +112,10 @@ class BillingThroughputBench {
         jfr.close();
       }
       long[] wal1 = wal(pg.dsn());
-      System.out.printf("BENCH backlog CPU split: JVM (worker + broker) %.1f s, PostgreSQL %.1f s; "
+      Figures.report("BENCH backlog CPU split: JVM (worker + broker) %.1f s, PostgreSQL %.1f s; "
           + "WAL %.0f bytes/event (%d full-page images), %d checkpoints%n", cpu - pgCpu, pgCpu,
           (wal1[0] - wal0[0]) / (double) BACKLOG, wal1[1] - wal0[1], wal1[2] - wal0[2]);
-      System.out.printf("BENCH backlog: %d events applied in %.1f s = %.0f events/s (worker start included); CPU "
+      Figures.report("BENCH backlog: %d events applied in %.1f s = %.0f events/s (worker start included); CPU "
           + "used by worker + broker + PostgreSQL: %.1f s = %.1f µs/event -> %.0f events/s on 2 idle cores; "
           + "load average %.2f at start, %.2f at end%n", BACKLOG, drainSeconds, BACKLOG / drainSeconds, cpu,
           cpu * 1e6 / BACKLOG, 2 * BACKLOG / cpu, load0,
@@ -158,12 +159,12 @@ class BillingThroughputBench {
         Thread.sleep(50);
       }
       double total = (System.nanoTime() - start) / 1e9;
-      System.out.printf("BENCH sustained: offered %d events/s for %.1f s (%d events); achieved %.0f events/s "
+      Figures.report("BENCH sustained: offered %d events/s for %.1f s (%d events); achieved %.0f events/s "
           + "end to end; consumer lag max %d events, mean %d (sampled every 500 ms, includes up to one "
           + "BATCH_UPDATE_INTERVAL of buffering); drained %.1f s after the last send%n", RATE, produceSeconds,
           RATE * SECONDS, RATE * SECONDS / total, maxLag, samples == 0 ? 0 : lagSum / samples,
           (System.nanoTime() - drainStart) / 1e9);
-      System.out.printf("BENCH sustained: stored by the worker while the generator ran: %.0f events/s; lag every "
+      Figures.report("BENCH sustained: stored by the worker while the generator ran: %.0f events/s; lag every "
           + "2 s: %s%n", appliedInWindow / produceSeconds, trace.toString().trim());
       try (Connection c = connect(pg.dsn()); Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("SELECT count(*) FROM logs WHERE type = 2")) {

@@ -6,6 +6,7 @@ import io.onegate.common.config.PostgresDsn;
 import io.onegate.common.db.Migrations;
 import io.onegate.embedded.EmbeddedPostgresServer;
 import io.onegate.embedded.FreePorts;
+import io.onegate.testkit.Figures;
 import io.vertx.core.json.JsonArray;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -59,12 +60,12 @@ class LogQueryBench {
             + "g % 4000, g % 1000, 1 + g % 50, md5(g::text), g % 3000, g % 2 = 0, g % 15000 "
             + "FROM generate_series(1::bigint, " + ROWS + "::bigint) g");
         s.execute("ANALYZE logs");
-        System.out.printf("BENCH logs: %d rows loaded and analyzed in %.0f s%n", ROWS, (System.nanoTime() - t0) / 1e9);
+        Figures.report("BENCH logs: %d rows loaded and analyzed in %.0f s%n", ROWS, (System.nanoTime() - t0) / 1e9);
         try (ResultSet rs = s.executeQuery("SELECT c.relname, c.reltuples::bigint, pg_size_pretty("
             + "pg_total_relation_size(c.oid)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
             + "WHERE i.inhparent = 'logs'::regclass ORDER BY 1")) {
           while (rs.next()) {
-            System.out.printf("BENCH partition %s: %d rows, %s%n", rs.getString(1), rs.getLong(2), rs.getString(3));
+            Figures.report("BENCH partition %s: %d rows, %s%n", rs.getString(1), rs.getLong(2), rs.getString(3));
           }
         }
         long now = System.currentTimeMillis() / 1000;
@@ -113,10 +114,10 @@ class LogQueryBench {
           times.sort(Double::compare);
           double median = times.get(times.size() / 2);
           worst = Math.max(worst, median);
-          System.out.printf("BENCH query %-26s median %8.2f ms (max %8.2f) plan %s%n", q.getKey(), median,
+          Figures.report("BENCH query %-26s median %8.2f ms (max %8.2f) plan %s%n", q.getKey(), median,
               times.get(times.size() - 1), plan);
         }
-        System.out.printf("BENCH slowest admin query median: %.2f ms over %d rows%n", worst, ROWS);
+        Figures.report("BENCH slowest admin query median: %.2f ms over %d rows%n", worst, ROWS);
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM logs")) {
           rs.next();
           assertThat(rs.getLong(1)).isEqualTo(ROWS);

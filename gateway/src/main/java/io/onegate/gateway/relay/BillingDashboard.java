@@ -31,7 +31,7 @@ final class BillingDashboard {
   private static final long WINDOW_MILLIS = 180_000;
   private final RelayServices services;
   private final SqlClient pg;
-  private final TokenAuthenticator auth;
+  private final TokenRouteAuth auth;
   private final LocalRateLimiter limiter;
   private final int limit;
 
@@ -39,7 +39,7 @@ final class BillingDashboard {
   BillingDashboard(RelayServices services, SqlClient pg, int limit) {
     this.services = services;
     this.pg = pg;
-    this.auth = new TokenAuthenticator(services.clock());
+    this.auth = new TokenRouteAuth(services);
     this.limit = limit;
     this.limiter = new LocalRateLimiter(limit, WINDOW_MILLIS, services.clock());
   }
@@ -68,17 +68,13 @@ final class BillingDashboard {
   }
 
   private void answer(RoutingContext ctx, Shape shape) {
-    byte[] ip = services.clientIp().resolve(ctx.request().remoteAddress() == null ? null
-        : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+    byte[] ip = auth.clientIp(ctx);
     if (!limiter.tryAcquire(ip == null ? "unknown" : HexFormat.of().formatHex(ip))) {
       ErrorResponses.write(ctx.response(), ctx.get(RelayRoutes.REQUEST_ID), GatewayError.API_RATE_LIMITED, limit);
       return;
     }
-    Caller caller;
-    try {
-      caller = auth.authenticate(services.state().current(), ctx.request().getHeader("Authorization"), ip);
-    } catch (AuthFailure e) {
-      ErrorResponses.write(ctx.response(), ctx.get(RelayRoutes.REQUEST_ID), e.error(), e.args());
+    Caller caller = auth.callerOrReply(ctx, ip);
+    if (caller == null) {
       return;
     }
     Options options = services.state().current().options();

@@ -15,11 +15,11 @@ import java.util.TreeSet;
 final class ModelsHandler {
   private static final long CREATED = 1626777600L;
   private final RelayServices s;
-  private final TokenAuthenticator auth;
+  private final TokenRouteAuth auth;
 
   ModelsHandler(RelayServices services) {
     this.s = services;
-    this.auth = new TokenAuthenticator(services.clock());
+    this.auth = new TokenRouteAuth(services);
   }
 
   void list(RoutingContext ctx) {
@@ -66,13 +66,6 @@ final class ModelsHandler {
   }
 
   private Caller authenticate(RoutingContext ctx) {
-    try {
-      return auth.authenticate(s.state().current(), ctx.request().getHeader("Authorization"),
-          s.clientIp().resolve(ctx.request().remoteAddress() == null ? null
-              : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For")));
-    } catch (AuthFailure e) {
-      ErrorResponses.write(ctx.response(), ctx.get(RelayRoutes.REQUEST_ID), e.error(), e.args());
-      return null;
-    }
+    return auth.callerOrReply(ctx, auth.clientIp(ctx));
   }
 }

@@ -149,17 +149,7 @@ public final class RelayRoutes {
     post(v1, "/audio/speech", Endpoint.AUDIO_SPEECH, relay, services);
     post(v1, "/rerank", Endpoint.RERANK, relay, services);
     if (dashboard != null) {
-      v1.get("/dashboard/billing/subscription").handler(dashboard::subscription);
-      v1.get("/dashboard/billing/usage").handler(dashboard::usage);
-      Router billing = Router.router(vertx);
-      billing.route().handler(ctx -> stampRequestId(ctx, ids));
-      billing.route().handler(CorsHandler.create().allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
-          .allowedHeader("*"));
-      billing.get("/subscription").handler(dashboard::subscription);
-      billing.get("/usage").handler(dashboard::usage);
-      billing.route().handler(ctx -> ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID),
-          GatewayError.ROUTE_NOT_FOUND, ctx.request().method().name(), ctx.request().path()));
-      router.route("/dashboard/billing/*").subRouter(billing);
+      mountBillingDashboard(router, v1, vertx, ids, dashboard);
     }
     v1.get("/models").handler(models::list);
     v1.get("/models/:model").handler(models::one);
@@ -171,8 +161,7 @@ public final class RelayRoutes {
     }
     v1.post("/images/edits").handler(RelayRoutes::notImplemented);
     v1.post("/images/variations").handler(RelayRoutes::notImplemented);
-    v1.route().handler(ctx -> ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.ROUTE_NOT_FOUND,
-        ctx.request().method().name(), ctx.request().path()));
+    v1.route().handler(RelayRoutes::routeNotFound);
     v1.route().failureHandler(ctx -> {
       if (ctx.failure() != null) {
         LOG.error("request {} failed: {}", (Object) ctx.get(REQUEST_ID), ctx.failure().toString());
@@ -247,6 +236,26 @@ public final class RelayRoutes {
 
   private static void notImplemented(RoutingContext ctx) {
     ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.NOT_IMPLEMENTED);
+  }
+
+  /** {@code /dashboard/billing/*} on the router (with its own request ids and CORS) and under {@code /v1}. */
+  private static void mountBillingDashboard(Router router, Router v1, Vertx vertx, RequestIds ids,
+                                            BillingDashboard dashboard) {
+    v1.get("/dashboard/billing/subscription").handler(dashboard::subscription);
+    v1.get("/dashboard/billing/usage").handler(dashboard::usage);
+    Router billing = Router.router(vertx);
+    billing.route().handler(ctx -> stampRequestId(ctx, ids));
+    billing.route().handler(CorsHandler.create().allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
+        .allowedHeader("*"));
+    billing.get("/subscription").handler(dashboard::subscription);
+    billing.get("/usage").handler(dashboard::usage);
+    billing.route().handler(RelayRoutes::routeNotFound);
+    router.route("/dashboard/billing/*").subRouter(billing);
+  }
+
+  private static void routeNotFound(RoutingContext ctx) {
+    ErrorResponses.write(ctx.response(), ctx.get(REQUEST_ID), GatewayError.ROUTE_NOT_FOUND,
+        ctx.request().method().name(), ctx.request().path());
   }
 
   /** Gives the request its id (context and X-Oneapi-Request-Id header) and passes it on. */

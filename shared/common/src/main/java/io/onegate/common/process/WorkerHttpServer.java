@@ -1,5 +1,6 @@
 package io.onegate.common.process;
 
+import io.onegate.common.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -16,6 +17,6 @@ public final class WorkerHttpServer {
     // listen(port) alone would bind 0.0.0.0 whatever the options say.
     return runtime.vertx().createHttpServer(new HttpServerOptions())
         .requestHandler(router)
-        .listen(port, runtime.config().get(io.onegate.common.config.Settings.BIND_ADDRESS));
+        .listen(port, runtime.config().get(Settings.BIND_ADDRESS));
   }
 }
