@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /**
  * {@code GET/PUT /api/option/} (root), as One API's settings pages use them. {@code GET} lists every option with
  * its value in effect: each JSON map ({@link PriceTables#KEYS}) as the JSON text of the map the relay prices with,
- * built-in defaults included. Keys ending in Token, Secret or Key are never returned (One API left
+ * built-in defaults included. Keys ending in Token, Secret or SecretKey are never returned (One API left
  * {@code TurnstileSecretKey} out of that rule by accident; OneGate does not).
  *
  * <p>{@code PUT {key, value}}: only keys of {@link OptionDefaults}; values are checked by kind and a value that
@@ -47,8 +47,9 @@ final class OptionRoutes {
     r.put("/api/option/", Roles.ROOT, this::update);
   }
 
+  /** Write-only keys: ending in Token, Secret or SecretKey ({@code TurnstileSiteKey} is public, as One API has it). */
   static boolean secret(String key) {
-    return key.endsWith("Token") || key.endsWith("Secret") || key.endsWith("Key");
+    return key.endsWith("Token") || key.endsWith("Secret") || key.endsWith("SecretKey");
   }
 
   private Future<?> list(ApiCall call) {
