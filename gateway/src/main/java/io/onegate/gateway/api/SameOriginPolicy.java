@@ -3,6 +3,7 @@ package io.onegate.gateway.api;
 import io.onegate.common.config.HostPattern;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +55,7 @@ final class SameOriginPolicy {
   }
 
   private Future<Void> host(HttpServerRequest request) {
-    String header = request.getHeader("Host");
+    String header = authority(request);
     if (header == null) {
       return Future.succeededFuture(); // HTTP/1.0 without Host: not a browser
     }
@@ -95,7 +96,7 @@ final class SameOriginPolicy {
     if (from.isEmpty()) {
       throw ApiException.crossSite("cross-site request refused (malformed " + what + ")");
     }
-    if (HostPattern.parseAuthority(request.getHeader("Host")).filter(from.get()::equals).isPresent()) {
+    if (HostPattern.parseAuthority(authority(request)).filter(from.get()::equals).isPresent()) {
       return Future.succeededFuture();
     }
     return named(from.get()).map(ok -> {
@@ -113,6 +114,18 @@ final class SameOriginPolicy {
       return Future.succeededFuture(true);
     }
     return serverAddress.get().map(address -> serverAddressHost(address).map(a -> a.matches(host)).orElse(false));
+  }
+
+  /** The {@code Host} header, or the HTTP/2 {@code :authority}; null when the request names no host. */
+  private static String authority(HttpServerRequest request) {
+    String host = request.getHeader("Host");
+    HostAndPort authority = host == null ? request.authority() : null;
+    if (authority == null) {
+      return host;
+    }
+    String name = authority.host().contains(":") && !authority.host().startsWith("[") ? "[" + authority.host() + "]"
+        : authority.host();
+    return authority.port() > 0 ? name + ":" + authority.port() : name;
   }
 
   /** The host (and explicit port) of {@code ServerAddress}, e.g. https://gate.example.com; empty when unset. */
