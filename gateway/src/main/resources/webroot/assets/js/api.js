@@ -6,13 +6,14 @@ export const unauthorized = signal(0);
 
 /**
  * Calls /api. Resolves to the whole envelope ({success, message, data, ...}); never rejects:
- * network and non-JSON failures become {success:false, message}.
+ * network and non-JSON failures become {success:false, message}. No custom header: the server decides
+ * same-origin from the browser's own Sec-Fetch-Site / Origin headers, as for One API's web UI.
  */
 export async function api(method, path, body) {
   const init = {
     method,
     credentials: 'same-origin',
-    headers: { 'X-Requested-With': 'XMLHttpRequest', 'Content-Type': 'application/json', Accept: 'application/json' },
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
   };
   if (body !== undefined) init.body = JSON.stringify(body);
   let res;

@@ -31,6 +31,11 @@ public final class ApiRouter {
     add(HttpMethod.GET, path, minRole, action);
   }
 
+  /** A GET with side effects (One API has a few): same-origin checked like a write ({@link SameOriginPolicy}). */
+  public void stateChangingGet(String path, int minRole, Action action) {
+    add(HttpMethod.GET, path, minRole, action, true);
+  }
+
   public void post(String path, int minRole, Action action) {
     add(HttpMethod.POST, path, minRole, action);
   }
@@ -43,10 +48,15 @@ public final class ApiRouter {
     add(HttpMethod.DELETE, path, minRole, action);
   }
 
-  /** Registers {@code path}; a path ending in "/" is also served without it (One API's UI uses both). */
   private void add(HttpMethod method, String path, int minRole, Action action) {
+    add(method, path, minRole, action, method != HttpMethod.GET);
+  }
+
+  /** Registers {@code path}; a path ending in "/" is also served without it (One API's UI uses both). */
+  private void add(HttpMethod method, String path, int minRole, Action action, boolean changesState) {
     var handler = Envelope.of(ctx -> {
-      Future<Principal> caller = minRole == PUBLIC ? Future.succeededFuture(null) : auth.authenticate(ctx, minRole);
+      Future<Principal> caller = minRole == PUBLIC ? Future.succeededFuture(null)
+          : auth.authenticate(ctx, minRole, changesState);
       return caller.compose(p -> action.run(new ApiCall(ctx, p)));
     });
     router.route(method, path).handler(handler);

@@ -3,23 +3,23 @@ package io.onegate.gateway.api;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Resolves the caller of a management request: a valid {@code session} cookie, else {@code Authorization:
  * [Bearer ]<access token>}. The user row is read on every request (the management API is not the hot path), so
- * a disabled, deleted or demoted user is refused at once on every node.
+ * a disabled, deleted or demoted user is refused at once on every node. Of several {@code session} cookies the
+ * first valid one counts: a malformed or stale cookie never discards a good one.
  *
- * <p>CSRF: a state-changing request (not GET/HEAD/OPTIONS) authenticated by cookie must carry an
- * {@code X-Requested-With} header (a cross-site form cannot set one, and a cross-origin script cannot without a
- * CORS preflight, which /api never grants), and must not come with {@code Sec-Fetch-Site: cross-site/same-site}
- * or an {@code Origin} other than the request's host. Access-token requests are exempt (no ambient credential).
+ * <p>A request the cookie authenticates, and a login, must pass the {@link SameOriginPolicy} (allowed Host; for a
+ * state-changing request, no cross-site provenance). Access-token requests are exempt (no ambient credential).
  */
 public final class Authenticator {
   static final String NO_CREDENTIAL = "无权进行此操作，未登录且未提供 access token (not logged in and no access token)";
@@ -29,22 +29,26 @@ public final class Authenticator {
 
   private final Pool pg;
   private final SessionCodec sessions;
+  private final SameOriginPolicy sameOrigin;
 
-  public Authenticator(Pool pg, SessionCodec sessions) {
+  Authenticator(Pool pg, SessionCodec sessions, SameOriginPolicy sameOrigin) {
     this.pg = pg;
     this.sessions = sessions;
+    this.sameOrigin = sameOrigin;
   }
 
-  /** The caller with at least {@code minRole}, or a failed future with a 401/403 {@link ApiException}. */
-  public Future<Principal> authenticate(RoutingContext ctx, int minRole) {
+  /**
+   * The caller with at least {@code minRole}, or a failed future with an {@link ApiException}: 401 without a valid
+   * credential, a refusal for a disabled user or a lower role, 403 from the {@link SameOriginPolicy}.
+   */
+  public Future<Principal> authenticate(RoutingContext ctx, int minRole, boolean changesState) {
     HttpServerRequest request = ctx.request();
-    Cookie cookie = request.getCookie(SessionCodec.COOKIE);
-    Optional<SessionCodec.Claims> claims = cookie == null ? Optional.empty() : sessions.verify(cookie.getValue());
+    Optional<SessionCodec.Claims> claims = session(request);
     Future<Principal> caller;
     if (claims.isPresent()) {
-      checkCsrf(request);
       long issuedAt = claims.get().issuedAt();
-      caller = pg.preparedQuery(USER_COLUMNS + "WHERE id = $1").execute(Tuple.of(claims.get().userId()))
+      caller = sameOrigin.check(request, changesState)
+          .compose(v -> pg.preparedQuery(USER_COLUMNS + "WHERE id = $1").execute(Tuple.of(claims.get().userId())))
           .map(rows -> {
             Row row = rows.size() == 0 ? null : rows.iterator().next();
             if (row != null && issuedAt < row.getLong("sessions_valid_after")) {
@@ -56,7 +60,7 @@ public final class Authenticator {
     } else {
       String token = accessToken(request.getHeader("Authorization"));
       if (token == null) {
-        if (cookie != null) {
+        if (!sessionValues(request).isEmpty()) {
           clearSession(ctx);
           return Future.failedFuture(ApiException.unauthorized("session is invalid or expired: log in again"));
         }
@@ -86,6 +90,11 @@ public final class Authenticator {
     });
   }
 
+  /** Before a password check: a login, which sets a cookie, must pass the {@link SameOriginPolicy}. */
+  public Future<Void> checkLogin(RoutingContext ctx) {
+    return sameOrigin.check(ctx.request(), true);
+  }
+
   /** Sets the session cookie for {@code userId}: HttpOnly, SameSite=Strict, Path=/, Secure behind HTTPS. */
   public void startSession(RoutingContext ctx, int userId, int role) {
     ctx.response().addCookie(cookie(ctx, sessions.issue(userId, role), SessionCodec.MAX_AGE.toSeconds()));
@@ -96,10 +105,15 @@ public final class Authenticator {
    * too), and clears the cookie. Without a valid cookie it only clears it.
    */
   public Future<Void> endSessions(RoutingContext ctx) {
-    Cookie cookie = ctx.request().getCookie(SessionCodec.COOKIE);
-    Optional<SessionCodec.Claims> claims = cookie == null ? Optional.empty() : sessions.verify(cookie.getValue());
-    clearSession(ctx);
-    return claims.map(c -> revokeSessions(c.userId())).orElse(Future.succeededFuture());
+    Optional<SessionCodec.Claims> claims = session(ctx.request());
+    if (claims.isEmpty()) {
+      clearSession(ctx);
+      return Future.succeededFuture();
+    }
+    return sameOrigin.check(ctx.request(), true).compose(v -> {
+      clearSession(ctx);
+      return revokeSessions(claims.get().userId());
+    });
   }
 
   /** Refuses every session of {@code userId} issued until now (password change, deletion, logout). */
@@ -109,9 +123,39 @@ public final class Authenticator {
   }
 
   public void clearSession(RoutingContext ctx) {
-    if (ctx.request().getCookie(SessionCodec.COOKIE) != null && !ctx.response().headWritten()) {
+    if (!sessionValues(ctx.request()).isEmpty() && !ctx.response().headWritten()) {
       ctx.response().addCookie(cookie(ctx, "", 0));
     }
+  }
+
+  /** The claims of the first valid {@code session} cookie of the request. */
+  private Optional<SessionCodec.Claims> session(HttpServerRequest request) {
+    for (String value : sessionValues(request)) {
+      Optional<SessionCodec.Claims> claims = sessions.verify(value);
+      if (claims.isPresent()) {
+        return claims;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Every {@code session} cookie value in header order (read from the Cookie headers directly: a browser sends
+   * same-named cookies of different paths or domains side by side, which a cookie map would collapse).
+   */
+  static List<String> sessionValues(HttpServerRequest request) {
+    List<String> values = new ArrayList<>();
+    for (String header : request.headers().getAll("Cookie")) {
+      for (String pair : header.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).trim().equals(SessionCodec.COOKIE)) {
+          String value = pair.substring(eq + 1).trim();
+          values.add(value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")
+              ? value.substring(1, value.length() - 1) : value);
+        }
+      }
+    }
+    return values;
   }
 
   private static Cookie cookie(RoutingContext ctx, String value, long maxAge) {
@@ -137,30 +181,5 @@ public final class Authenticator {
       token = token.substring(7).trim();
     }
     return token.isEmpty() || token.length() > 64 ? null : token;
-  }
-
-  private static void checkCsrf(HttpServerRequest request) {
-    HttpMethod m = request.method();
-    if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) {
-      return;
-    }
-    String site = request.getHeader("Sec-Fetch-Site");
-    if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) {
-      throw ApiException.forbidden("cross-site request refused");
-    }
-    String origin = request.getHeader("Origin");
-    String host = request.getHeader("Host");
-    if (origin != null && host != null && !origin.equals("null")
-        && !origin.replaceFirst("^https?://", "").equalsIgnoreCase(host)) {
-      throw ApiException.forbidden("cross-site request refused (Origin does not match Host)");
-    }
-    if (origin != null && origin.equals("null")) {
-      throw ApiException.forbidden("cross-site request refused (opaque Origin)");
-    }
-    String marker = request.getHeader("X-Requested-With");
-    if (marker == null || marker.isBlank()) {
-      throw ApiException.forbidden("state-changing requests with a session cookie must send the "
-          + "X-Requested-With header (CSRF protection)");
-    }
   }
 }

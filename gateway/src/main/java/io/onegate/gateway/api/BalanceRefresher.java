@@ -17,7 +17,7 @@ public interface BalanceRefresher {
   BalanceRefresher UNAVAILABLE = new BalanceRefresher() {
     @Override
     public Future<Double> refresh(int channelId) {
-      return Future.failedFuture(new ApiException(501, "balance refresh is not available yet in this build "
+      return Future.failedFuture(ApiException.refused("balance refresh is not available yet in this build "
           + "(no balance refresher is wired)"));
     }
 

@@ -2,6 +2,7 @@ package io.onegate.gateway.api;
 
 import io.onegate.common.domain.ChangeNotice;
 import io.onegate.common.domain.Secrets;
+import io.onegate.common.pricing.PriceBook;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -44,12 +45,13 @@ final class ChannelRoutes {
     r.get("/api/channel/", Roles.ADMIN, this::list);
     r.get("/api/channel/search", Roles.ADMIN, this::search);
     r.get("/api/channel/models", Roles.ADMIN, this::catalogue);
-    r.get("/api/channel/test", Roles.ADMIN, call -> tester.testAll().map(v -> null));
-    r.get("/api/channel/test/:id", Roles.ADMIN, this::test);
-    r.get("/api/channel/update_balance", Roles.ADMIN, call -> balances.refreshAll().map(v -> null));
-    r.get("/api/channel/update_balance/:id", Roles.ADMIN, this::updateBalance);
+    r.stateChangingGet("/api/channel/test", Roles.ADMIN, call -> tester.testAll().map(v -> null));
+    r.stateChangingGet("/api/channel/test/:id", Roles.ADMIN, this::test);
+    r.stateChangingGet("/api/channel/update_balance", Roles.ADMIN, call -> balances.refreshAll().map(v -> null));
+    r.stateChangingGet("/api/channel/update_balance/:id", Roles.ADMIN, this::updateBalance);
     r.get("/api/channel/:id/key", Roles.ROOT, this::revealKey);
     r.post("/api/channel/rekey", Roles.ROOT, this::rekey);
+    r.post("/api/channel/unpriced", Roles.ADMIN, this::unpriced);
     r.get("/api/channel/:id", Roles.ADMIN, this::get);
     r.post("/api/channel/", Roles.ADMIN, this::create);
     r.put("/api/channel/", Roles.ADMIN, this::update);
@@ -352,17 +354,46 @@ final class ChannelRoutes {
         .put("created_time", r.getLong("created_time"))
         .put("test_time", r.getLong("test_time"))
         .put("response_time", r.getInteger("response_time"))
-        .put("base_url", r.getString("base_url"))
-        .put("other", r.getString("other"))
+        .put("base_url", text(r, "base_url"))
+        .put("other", text(r, "other"))
         .put("balance", r.getDouble("balance"))
         .put("balance_updated_time", r.getLong("balance_updated_time"))
         .put("models", r.getString("models"))
         .put("group", r.getString("group"))
         .put("used_quota", r.getLong("used_quota"))
-        .put("model_mapping", r.getString("model_mapping"))
+        .put("model_mapping", text(r, "model_mapping"))
         .put("priority", r.getLong("priority"))
-        .put("config", r.getString("config"))
+        .put("config", text(r, "config"))
         .put("system_prompt", r.getString("system_prompt"));
+  }
+
+  /** A text column as One API's UI expects it: never null (its channel editor parses config and model_mapping). */
+  private static String text(Row r, String column) {
+    String v = r.getString(column);
+    return v == null ? "" : v;
+  }
+
+  /**
+   * {@code POST /api/channel/unpriced {type, models, model_mapping}} (the channel editor, before saving): the
+   * models whose upstream name (after the mapping) has neither a ratio nor a price, and whether such requests are
+   * served free ({@code SelfUseModeEnabled}) or refused.
+   */
+  private Future<?> unpriced(ApiCall call) {
+    Body body = call.body();
+    Fields f = Fields.read(body, false);
+    int type = f.type.orElse(1L).intValue();
+    JsonObject mapping = f.modelMapping.filter(m -> !m.isEmpty()).map(JsonObject::new).orElse(new JsonObject());
+    return api.options().map(options -> {
+      PriceBook book = PriceBook.from(options);
+      JsonArray out = new JsonArray();
+      for (String model : f.models.orElse(List.of())) {
+        String upstream = mapping.getValue(model) instanceof String s && !s.isBlank() ? s.trim() : model;
+        if (!book.priced(upstream, type)) {
+          out.add(new JsonObject().put("model", model).put("upstream_model", upstream));
+        }
+      }
+      return new JsonObject().put("models", out).put("self_use_mode", options.bool("SelfUseModeEnabled"));
+    });
   }
 
   /** The validated editable fields of a channel request (absent = keep / default). */

@@ -22,13 +22,13 @@ public interface ChannelTester {
   ChannelTester UNAVAILABLE = new ChannelTester() {
     @Override
     public Future<Result> test(int channelId, Optional<String> model) {
-      return Future.failedFuture(new ApiException(501, "channel testing is not available yet in this build "
+      return Future.failedFuture(ApiException.refused("channel testing is not available yet in this build "
           + "(the health worker's prober is not wired)"));
     }
 
     @Override
     public Future<Void> testAll() {
-      return Future.failedFuture(new ApiException(501, "channel testing is not available yet in this build "
+      return Future.failedFuture(ApiException.refused("channel testing is not available yet in this build "
           + "(the health worker's prober is not wired)"));
     }
   };

@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes One API's {@code {"success","message","data"}} envelope. Success is HTTP 200; a refusal carries the HTTP
- * status of its class (400 invalid input, 401 no/invalid credential, 403 role or CSRF, 404 unknown id, 409
- * conflict, 413 body too large, 429 rate limited, 501 not available) with {@code success:false} and a message.
- * Unexpected faults are logged (one line, no request data) and answered 500 "internal error" without details.
+ * Writes One API's {@code {"success","message","data"}} envelope. As One API, success and the refusal of a request
+ * (invalid input, conflict, unknown id, role) are HTTP 200, the latter with {@code success:false} and a message;
+ * 401 means not logged in, 429 rate limited (with {@code Retry-After}), 403 a cross-site or foreign-host browser
+ * request, 413 a body over the limit, 404 an unknown route ({@link ApiException}). Unexpected faults are logged
+ * (one line, no request data) and answered 500 "internal error" without details.
  */
 public final class Envelope {
   private static final Logger LOG = LoggerFactory.getLogger(Envelope.class);
@@ -66,17 +67,20 @@ public final class Envelope {
   /** Maps any failure to an envelope; database constraint errors caused by input become 4xx. */
   public static void failure(RoutingContext ctx, Throwable cause) {
     if (cause instanceof ApiException api) {
+      if (api.retryAfterSeconds() > 0 && !ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", String.valueOf(api.retryAfterSeconds()));
+      }
       fail(ctx, api.status(), api.getMessage());
       return;
     }
     if (cause instanceof PgException pg && pg.getSqlState() != null) {
       switch (pg.getSqlState()) {
         case "23505" -> {
-          fail(ctx, 409, "already exists (a unique value is taken)");
+          fail(ctx, 200, "already exists (a unique value is taken)");
           return;
         }
         case "22001", "22003", "22P02", "23514" -> {
-          fail(ctx, 400, "a value is out of range or too long");
+          fail(ctx, 200, "a value is out of range or too long");
           return;
         }
         default -> {

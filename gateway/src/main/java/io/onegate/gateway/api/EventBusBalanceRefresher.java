@@ -36,13 +36,12 @@ public final class EventBusBalanceRefresher implements BalanceRefresher {
   private static Throwable translate(Throwable err) {
     if (err instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return new ApiException(503, "no billing worker is running to refresh balances");
+        return ApiException.refused("no billing worker is running to refresh balances");
       }
       if (reply.failureType() == ReplyFailure.TIMEOUT) {
-        return new ApiException(504, "the balance refresh did not finish in time");
+        return ApiException.refused("the balance refresh did not finish in time");
       }
-      int code = reply.failureCode();
-      return new ApiException(code == 404 || code == 400 ? code : 502, reply.getMessage());
+      return ApiException.refused(reply.getMessage());
     }
     return err;
   }

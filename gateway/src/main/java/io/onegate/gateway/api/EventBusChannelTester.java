@@ -65,15 +65,15 @@ public final class EventBusChannelTester implements ChannelTester {
   private static Throwable translate(Throwable err) {
     if (err instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return new ApiException(503, "no health worker is running to test channels");
+        return ApiException.refused("no health worker is running to test channels");
       }
       if (reply.failureType() == ReplyFailure.TIMEOUT) {
-        return new ApiException(504, "the channel test did not finish in time");
+        return ApiException.refused("the channel test did not finish in time");
       }
       if (reply.failureCode() == 404) {
-        return new ApiException(404, "channel not found");
+        return ApiException.notFound("channel not found");
       }
-      return new ApiException(500, "channel test failed: " + reply.getMessage());
+      return ApiException.refused("channel test failed: " + reply.getMessage());
     }
     return err;
   }

@@ -34,7 +34,7 @@ final class IdentityRoutes {
     r.get("/api/user/self", Roles.COMMON, this::self);
     r.put("/api/user/self", Roles.COMMON, this::updateSelf);
     r.delete("/api/user/self", Roles.COMMON, this::deleteSelf);
-    r.get("/api/user/token", Roles.COMMON, this::rotateAccessToken);
+    r.stateChangingGet("/api/user/token", Roles.COMMON, this::rotateAccessToken);
     r.get("/api/user/aff", Roles.COMMON, this::affCode);
     r.get("/api/user/available_models", Roles.COMMON, this::availableModels);
     r.get("/api/user/dashboard", Roles.COMMON, this::dashboard);
@@ -48,7 +48,8 @@ final class IdentityRoutes {
     if (username.isEmpty() || password.isEmpty()) {
       throw ApiException.badRequest("无效的参数 (username and password are required)");
     }
-    return api.options()
+    return auth.checkLogin(call.ctx())
+        .compose(v -> api.options())
         .compose(options -> {
           if (!options.bool("PasswordLoginEnabled")) {
             throw ApiException.forbidden("管理员关闭了密码登录 (password login is disabled)");
@@ -65,7 +66,7 @@ final class IdentityRoutes {
               .compose(ok -> {
                 if (!ok || user.getInteger("status") != Roles.STATUS_ENABLED) {
                   return guard.recordFailure(username)
-                      .compose(x -> Future.failedFuture(ApiException.unauthorized(WRONG_LOGIN)));
+                      .compose(x -> Future.failedFuture(ApiException.refused(WRONG_LOGIN)));
                 }
                 auth.startSession(call.ctx(), user.getInteger("id"), user.getInteger("role"));
                 return Future.succeededFuture(new JsonObject()
@@ -113,8 +114,8 @@ final class IdentityRoutes {
               .compose(inviterId -> api.passwords().hash(password)
                   .compose(hash -> api.pg().withTransaction(conn -> creator.create(conn,
                       new UserCreator.NewUser(username, hash, displayName, Roles.COMMON, inviterId), options)))
-                  .map(id -> {
-                    api.notice(ChangeNotice.Kind.USER, id);
+                  .map(created -> {
+                    creator.announce(created);
                     if (inviterId > 0) {
                       api.notice(ChangeNotice.Kind.USER, inviterId);
                     }

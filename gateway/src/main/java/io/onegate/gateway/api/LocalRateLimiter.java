@@ -41,6 +41,20 @@ public final class LocalRateLimiter {
     }
   }
 
+  /** Milliseconds until {@code key} may have an event again (0 when it may now): when its oldest event leaves. */
+  public long retryAfterMillis(String key) {
+    ArrayDeque<Long> stamps = events.get(key);
+    if (limit <= 0 || stamps == null) {
+      return 0;
+    }
+    synchronized (stamps) {
+      if (stamps.size() < limit) {
+        return 0;
+      }
+      return Math.max(0, stamps.peekFirst() + windowMillis - clock.millis());
+    }
+  }
+
   /** Drops keys whose events are all outside the window (called from a periodic timer). */
   public void sweep() {
     long cutoff = clock.millis() - windowMillis;

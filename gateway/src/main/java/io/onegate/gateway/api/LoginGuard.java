@@ -44,7 +44,8 @@ public final class LoginGuard {
     return run("ip:" + ip, ipLimit, IP_WINDOW, true)
         .map(ok -> {
           if (!ok) {
-            throw new ApiException(429, "too many attempts from this address: try again later");
+            throw ApiException.tooManyRequests("too many attempts from this address: try again later",
+                IP_WINDOW.toSeconds());
           }
           return null;
         });
@@ -58,7 +59,8 @@ public final class LoginGuard {
     return run(accountKey(username), accountLimit, ACCOUNT_WINDOW, false)
         .map(ok -> {
           if (!ok) {
-            throw new ApiException(429, "too many failed logins for this account: try again later");
+            throw ApiException.tooManyRequests("too many failed logins for this account: try again later",
+                ACCOUNT_WINDOW.toSeconds());
           }
           return null;
         });

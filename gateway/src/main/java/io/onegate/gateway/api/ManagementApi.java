@@ -3,9 +3,9 @@ package io.onegate.gateway.api;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
 import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.pricing.PriceTables;
 import io.onegate.common.process.ProcessRuntime;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.security.SecureRandom;
@@ -58,7 +58,11 @@ public final class ManagementApi {
     ApiContext api = new ApiContext(runtime.vertx(), runtime.pg(), clock, random, new Passwords(runtime.vertx()),
         cipher, collaborators.liveBalances());
     boolean debug = config.get(Settings.DEBUG);
-    Authenticator auth = new Authenticator(runtime.pg(), new SessionCodec(secret, clock));
+    SameOriginPolicy sameOrigin = new SameOriginPolicy(config.get(Settings.ALLOWED_HOSTS),
+        () -> runtime.pg().preparedQuery("SELECT value FROM options WHERE key = $1")
+            .execute(io.vertx.sqlclient.Tuple.of("ServerAddress"))
+            .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString(0)));
+    Authenticator auth = new Authenticator(runtime.pg(), new SessionCodec(secret, clock), sameOrigin);
     LoginGuard guard = new LoginGuard(runtime.hazelcast().getMap(LoginGuard.mapName()), runtime.vertx(), clock,
         debug ? 0 : config.get(Settings.CRITICAL_RATE_LIMIT), debug ? 0 : config.get(Settings.LOGIN_FAILURE_LIMIT));
     LocalRateLimiter apiLimiter = new LocalRateLimiter(debug ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT),
@@ -67,7 +71,8 @@ public final class ManagementApi {
     router.route("/api/*").handler(ctx -> {
       String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
       if (!apiLimiter.tryAcquire(ip)) {
-        Envelope.fail(ctx, 429, "too many requests: GLOBAL_API_RATE_LIMIT exceeded, try again later");
+        Envelope.failure(ctx, ApiException.tooManyRequests("too many requests: GLOBAL_API_RATE_LIMIT exceeded, try "
+            + "again later", (apiLimiter.retryAfterMillis(ip) + 999) / 1000));
         return;
       }
       ctx.next();
@@ -81,7 +86,7 @@ public final class ManagementApi {
       } else if (code == 413) {
         Envelope.fail(ctx, 413, "the request body is too large (at most " + BODY_LIMIT + " bytes)");
       } else if (code >= 400 && code < 500) {
-        Envelope.fail(ctx, code, "bad request");
+        Envelope.fail(ctx, 200, "bad request");
       } else {
         Envelope.failure(ctx, failure != null ? failure : new IllegalStateException("status " + code));
       }
@@ -93,14 +98,8 @@ public final class ManagementApi {
     routes.get("/api/notice", ApiRouter.PUBLIC, call -> api.options().map(o -> o.get("Notice")));
     routes.get("/api/about", ApiRouter.PUBLIC, call -> api.options().map(o -> o.get("About")));
     routes.get("/api/home_page_content", ApiRouter.PUBLIC, call -> api.options().map(o -> o.get("HomePageContent")));
-    routes.get("/api/group/", Roles.ADMIN, call -> api.options().map(o -> {
-      try {
-        return new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(new JsonObject(o.get("GroupRatio"))
-            .fieldNames()));
-      } catch (RuntimeException e) {
-        return new io.vertx.core.json.JsonArray().add("default");
-      }
-    }));
+    routes.get("/api/group/", Roles.ADMIN, call -> api.options().map(o ->
+        new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(PriceTables.groupRatios(o).keySet()))));
     new IdentityRoutes(api, guard, auth).mount(routes);
     new UserAdminRoutes(api, auth).mount(routes);
     new ChannelRoutes(api, collaborators.models(), collaborators.tester(), collaborators.balances()).mount(routes);

@@ -2,30 +2,35 @@ package io.onegate.gateway.api;
 
 import io.onegate.common.domain.ChangeNotice;
 import io.onegate.common.options.OptionDefaults;
+import io.onegate.common.options.Options;
+import io.onegate.common.pricing.PriceTables;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@code GET/PUT /api/option/} (root). Keys ending in Token, Secret or Key are never returned (One API left
- * {@code TurnstileSecretKey} out of that rule by accident; OneGate does not). Only known keys
- * ({@link OptionDefaults}) are accepted and their values are checked by kind: {@code *Enabled} booleans, integer
- * and number settings, and JSON ratio tables.
+ * {@code GET/PUT /api/option/} (root), as One API's settings pages use them. {@code GET} lists every option with
+ * its value in effect: each JSON map ({@link PriceTables#KEYS}) as the JSON text of the map the relay prices with,
+ * built-in defaults included. Keys ending in Token, Secret or SecretKey are never returned (One API left
+ * {@code TurnstileSecretKey} out of that rule by accident; OneGate does not).
+ *
+ * <p>{@code PUT {key, value}}: only keys of {@link OptionDefaults}; values are checked by kind and a value that
+ * would break the system ({@code QuotaPerUnit} &le; 0, a negative ratio, a map that is not JSON, a group ratio table
+ * without a group users are in) is refused with a message, storing nothing. A value equal to the one in effect
+ * (One API's pages send several unchanged values on save) changes nothing: no row, no log, no notice. The ratio
+ * tables are stored as what differs from the built-in tables ({@link PriceTables#storedForm}).
  */
 final class OptionRoutes {
   private static final Set<String> NON_NEGATIVE_INTEGERS = Set.of("QuotaForNewUser", "QuotaForInviter",
       "QuotaForInvitee", "QuotaRemindThreshold", "PreConsumedQuota", "RetryTimes");
-  private static final Set<String> JSON_RATIOS = Set.of("ModelRatio", "GroupRatio", "CompletionRatio");
-  /** One API keys without a OneGate default (integrations); accepted so One API scripts keep working. */
-  static final Set<String> EXTRA_KEYS = Set.of("GitHubClientId", "GitHubClientSecret", "LarkClientId",
-      "LarkClientSecret", "OidcClientId", "OidcClientSecret", "OidcWellKnown", "OidcAuthorizationEndpoint",
-      "OidcTokenEndpoint", "OidcUserinfoEndpoint", "WeChatServerAddress", "WeChatServerToken",
-      "WeChatAccountQRCodeImageURL", "TurnstileSiteKey", "TurnstileSecretKey");
+  private static final Set<String> POSITIVE_NUMBERS = Set.of("QuotaPerUnit", "ChannelDisableThreshold");
   /** Toggles that need another option set first (One API's checks): toggle -> required key. */
   private static final Map<String, String> REQUIRES = Map.of("GitHubOAuthEnabled", "GitHubClientId",
       "WeChatAuthEnabled", "WeChatServerAddress", "TurnstileCheckEnabled", "TurnstileSiteKey",
@@ -42,8 +47,9 @@ final class OptionRoutes {
     r.put("/api/option/", Roles.ROOT, this::update);
   }
 
+  /** Write-only keys: ending in Token, Secret or SecretKey ({@code TurnstileSiteKey} is public, as One API has it). */
   static boolean secret(String key) {
-    return key.endsWith("Token") || key.endsWith("Secret") || key.endsWith("Key");
+    return key.endsWith("Token") || key.endsWith("Secret") || key.endsWith("SecretKey");
   }
 
   private Future<?> list(ApiCall call) {
@@ -51,11 +57,16 @@ final class OptionRoutes {
       JsonArray out = new JsonArray();
       new TreeMap<>(options.asMap()).forEach((k, v) -> {
         if (!secret(k)) {
-          out.add(new JsonObject().put("key", k).put("value", v));
+          out.add(new JsonObject().put("key", k).put("value", shown(k, options)));
         }
       });
       return out;
     });
+  }
+
+  /** The value in effect as One API's pages read it (JSON maps as the text of the effective map). */
+  static String shown(String key, Options options) {
+    return PriceTables.KEYS.contains(key) ? PriceTables.effective(key, options).encode() : options.get(key);
   }
 
   private Future<?> update(ApiCall call) {
@@ -72,28 +83,73 @@ final class OptionRoutes {
     } else {
       throw ApiException.badRequest("value must be a string, a number or a boolean");
     }
-    validate(key, value);
+    String stored = validate(key, value);
     Principal me = call.principal();
-    Future<Void> dependencies = !"true".equals(value) || !REQUIRES.containsKey(key) ? Future.succeededFuture()
-        : api.options().map(options -> {
-          if (options.get(REQUIRES.get(key)).isBlank()) {
-            throw ApiException.badRequest("cannot enable " + key + ": set " + REQUIRES.get(key) + " first");
+    return api.options().compose(options -> {
+      if (unchanged(key, value, options)) {
+        return Future.succeededFuture(new Envelope.Reply("unchanged", null));
+      }
+      return dependencies(key, value, options)
+          .compose(v -> api.pg().withTransaction(conn -> conn.preparedQuery(
+                  "INSERT INTO options (key, value) VALUES ($1, $2) "
+                      + "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value").execute(Tuple.of(key, stored))
+              .compose(x -> api.audit(conn, me, me.id(), me.username(), "set option " + key
+                  + (secret(key) ? " (secret, value hidden)" : " = " + abbreviate(stored))))))
+          .map(v -> {
+            api.notice(ChangeNotice.Kind.OPTION, 0);
+            return null;
+          });
+    });
+  }
+
+  /** One API's checks of toggles that need a setting, and groups in use kept in {@code GroupRatio}. */
+  private Future<Void> dependencies(String key, String value, Options options) {
+    if ("true".equals(value) && REQUIRES.containsKey(key) && options.get(REQUIRES.get(key)).isBlank()) {
+      throw ApiException.badRequest("cannot enable " + key + ": set " + REQUIRES.get(key) + " first");
+    }
+    if (!PriceTables.GROUP_RATIO.equals(key)) {
+      return Future.succeededFuture();
+    }
+    Set<String> groups = PriceTables.groupRatios(Options.of(Map.of(key, value))).keySet();
+    return api.pg().query("SELECT DISTINCT \"group\" FROM users WHERE status <> 3 ORDER BY 1").execute()
+        .map(rows -> {
+          List<String> missing = new ArrayList<>();
+          rows.forEach(r -> {
+            if (!groups.contains(r.getString(0))) {
+              missing.add(r.getString(0));
+            }
+          });
+          if (!missing.isEmpty()) {
+            throw ApiException.badRequest("GroupRatio must keep the groups users are in (their requests would have "
+                + "no price): missing " + String.join(", ", missing));
           }
           return null;
         });
-    return dependencies.compose(d -> api.pg().withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO options (key, value) VALUES ($1, $2) "
-                + "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value").execute(Tuple.of(key, value))
-            .compose(v -> api.audit(conn, me, me.id(), me.username(), "set option " + key
-                + (secret(key) ? " (secret, value hidden)" : " = " + abbreviate(value)))))
-        .map(v -> {
-          api.notice(ChangeNotice.Kind.OPTION, 0);
-          return null;
-        }));
   }
 
-  static void validate(String key, String value) {
-    if (!OptionDefaults.ALL.containsKey(key) && !EXTRA_KEYS.contains(key)) {
+  /** True when {@code value} is what {@code key} already is in effect (maps and numbers compared by value). */
+  static boolean unchanged(String key, String value, Options options) {
+    if (PriceTables.KEYS.contains(key)) {
+      return PriceTables.effective(key, Options.of(Map.of(key, value))).equals(PriceTables.effective(key, options));
+    }
+    String current = options.get(key);
+    if (NON_NEGATIVE_INTEGERS.contains(key) || POSITIVE_NUMBERS.contains(key) || key.equals("SMTPPort")) {
+      try {
+        return new BigDecimal(value.trim()).compareTo(new BigDecimal(current.trim())) == 0;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return value.equals(current);
+  }
+
+  /**
+   * Checks {@code value} for {@code key}; returns what to store.
+   *
+   * @throws ApiException a refusal naming the problem
+   */
+  static String validate(String key, String value) {
+    if (!OptionDefaults.ALL.containsKey(key)) {
       throw ApiException.badRequest("unknown option key: " + abbreviate(key));
     }
     if (value.length() > MAX_VALUE) {
@@ -107,7 +163,7 @@ final class OptionRoutes {
       integer(key, value, 0, Long.MAX_VALUE / 4);
     } else if (key.equals("SMTPPort")) {
       integer(key, value, 1, 65535);
-    } else if (key.equals("QuotaPerUnit") || key.equals("ChannelDisableThreshold")) {
+    } else if (POSITIVE_NUMBERS.contains(key)) {
       try {
         double d = Double.parseDouble(value.trim());
         if (!(d > 0) || Double.isInfinite(d)) {
@@ -116,26 +172,14 @@ final class OptionRoutes {
       } catch (NumberFormatException e) {
         throw ApiException.badRequest(key + " must be a positive number");
       }
-    } else if (JSON_RATIOS.contains(key) && !value.isBlank()) {
-      Map<String, Object> map;
+    } else if (PriceTables.KEYS.contains(key)) {
       try {
-        map = new JsonObject(value).getMap();
-      } catch (DecodeException | ClassCastException e) {
-        throw ApiException.badRequest(key + " must be a JSON object of name -> number");
-      }
-      map.forEach((k, v) -> {
-        if (!(v instanceof Number n) || n.doubleValue() < 0) {
-          throw ApiException.badRequest(key + " must map names to non-negative numbers (bad entry: "
-              + abbreviate(k) + ")");
-        }
-      });
-    } else if (key.equals("ModelPrice") && !value.isBlank()) {
-      try {
-        new JsonObject(value);
-      } catch (DecodeException | ClassCastException e) {
-        throw ApiException.badRequest(key + " must be a JSON object");
+        return PriceTables.storedForm(key, PriceTables.parse(key, value));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(e.getMessage());
       }
     }
+    return value;
   }
 
   private static void integer(String key, String value, long min, long max) {

@@ -101,8 +101,9 @@ final class TokenRoutes {
   }
 
   /**
-   * {@code PUT /api/token/[?status_only=1]}: refuses to enable a token that is expired or exhausted until its
-   * expiry or quota is fixed (in the same request for a full update).
+   * {@code PUT /api/token/[?status_only=1]}: refuses to switch on a token that is expired or exhausted until its
+   * expiry or quota is fixed (in the same request for a full update). A full update echoing the current status
+   * (One API's edit page sends the whole token back) is not a switch.
    */
   private Future<?> update(ApiCall call) {
     Body body = call.body();
@@ -136,7 +137,7 @@ final class TokenRoutes {
               long newExpiry = expired.orElse(old.getLong("expired_time"));
               long newRemain = remain.orElse(old.getLong("remain_quota"));
               boolean newUnlimited = unlimited.orElse(old.getBoolean("unlimited_quota"));
-              if (newStatus == 1 && status.isPresent()) {
+              if (newStatus == 1 && old.getInteger("status") != 1) { // switching it on (One API's rule)
                 if (newExpiry != -1 && newExpiry <= now) {
                   throw ApiException.badRequest("令牌已过期，无法启用，请先修改令牌过期时间，或者设置为永不过期 (the token "
                       + "has expired: change its expiry first)");

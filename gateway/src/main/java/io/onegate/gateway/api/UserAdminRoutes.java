@@ -103,10 +103,10 @@ final class UserAdminRoutes {
     return api.options().compose(options -> api.passwords().hash(password)
         .compose(hash -> api.pg().withTransaction(conn -> creator.create(conn,
                 new UserCreator.NewUser(username, hash, displayName, role, 0), options)
-            .compose(id -> api.audit(conn, me, id, username, "created user " + username + " (#" + id + ")")
-                .map(id))))
-        .map(id -> {
-          api.notice(ChangeNotice.Kind.USER, id);
+            .compose(created -> api.audit(conn, me, created.userId(), username, "created user " + username + " (#"
+                + created.userId() + ")").map(created))))
+        .map(created -> {
+          creator.announce(created);
           return null;
         }));
   }

@@ -1,6 +1,7 @@
 package io.onegate.gateway.api;
 
 import io.onegate.common.balance.QuotaCredits;
+import io.onegate.common.domain.ChangeNotice;
 import io.onegate.common.options.Options;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -15,6 +16,10 @@ import io.vertx.sqlclient.Tuple;
 final class UserCreator {
   /** A user to create; {@code passwordHash} is bcrypt. */
   record NewUser(String username, String passwordHash, String displayName, int role, int inviterId) {
+  }
+
+  /** The new user's id and the id of its "default" relay token. */
+  record Created(int userId, int tokenId) {
   }
 
   private final ApiContext api;
@@ -34,8 +39,8 @@ final class UserCreator {
             : freeAffCode(sql, api, attempts - 1));
   }
 
-  /** Returns the new user's id. */
-  Future<Integer> create(SqlConnection conn, NewUser user, Options options) {
+  /** Inserts the user and its default token; after the commit call {@link #announce}. */
+  Future<Created> create(SqlConnection conn, NewUser user, Options options) {
     long now = api.now();
     long newUserQuota = Math.max(0, options.longValue("QuotaForNewUser"));
     long inviteeBonus = user.inviterId() > 0 ? Math.max(0, options.longValue("QuotaForInvitee")) : 0;
@@ -76,9 +81,18 @@ final class UserCreator {
           return logs
               .compose(v -> conn.preparedQuery("INSERT INTO tokens (user_id, key, status, name, created_time, "
                       + "accessed_time, expired_time, remain_quota, unlimited_quota) "
-                      + "VALUES ($1, $2, 1, 'default', $3, $3, -1, 0, true)")
+                      + "VALUES ($1, $2, 1, 'default', $3, $3, -1, 0, true) RETURNING id")
                   .execute(Tuple.of(id, TokenKeys.relayKey(api.random()), now)))
-              .map(id);
+              .map(rows -> new Created(id, rows.iterator().next().getInteger(0)));
         });
+  }
+
+  /**
+   * After the commit: the USER then the TOKEN change notice, so every node knows the user and can relay with its
+   * default token at once (within the notice's delivery, not at the next full sync).
+   */
+  void announce(Created created) {
+    api.notice(ChangeNotice.Kind.USER, created.userId());
+    api.notice(ChangeNotice.Kind.TOKEN, created.tokenId());
   }
 }

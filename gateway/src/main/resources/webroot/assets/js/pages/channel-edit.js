@@ -1,9 +1,12 @@
 // Channel editor (admin): POST /api/channel/ (one channel per key line) or PUT /api/channel/ (partial update).
 // "Fill in base models" takes the chosen type's built-in models (chat and embedding) from GET /api/models.
+// Models without a price (POST /api/channel/unpriced, after the mapping) are listed under the models; root sets a
+// ratio or a per-call price right there (PUT /api/option/ ModelRatio or ModelPrice).
 import { h, mount, toast } from '../dom.js';
 import { get, post, put } from '../api.js';
 import { t, lang } from '../i18n.js';
 import { field, formMessage, page, validateJsonObject, checkbox } from '../ui.js';
+import { isRoot } from '../state.js';
 import { CHANNEL_TYPES, KEY_HINTS, BASE_URL_HINTS, BASE_URL_REQUIRED, CONFIG_FIELDS } from '../channel-types.js';
 
 export async function render(root, params) {
@@ -51,10 +54,13 @@ export async function render(root, params) {
       custom,
       h('button.secondary', { type: 'button', onclick: addCustom }, t('common.add')))));
   custom.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); addCustom(); } });
+  const unpricedBox = h('div.unpriced', { 'data-testid': 'unpriced-models', hidden: true });
+  let priceTimer;
+  let priceSeq = 0;
   const mapping = h('textarea.code', { name: 'model_mapping', rows: 4, placeholder: '{"gpt-3.5-turbo": "gpt-3.5-turbo-0125"}' },
     ch.model_mapping && ch.model_mapping !== '{}' ? pretty(ch.model_mapping) : '');
   const mappingField = field(t('ch.mapping'), mapping);
-  mapping.addEventListener('input', checkMapping);
+  mapping.addEventListener('input', () => { checkMapping(); checkPrices(); });
   const systemPrompt = h('textarea', { name: 'system_prompt', rows: 2 }, ch.system_prompt || '');
   const priority = h('input', { name: 'priority', type: 'number', value: ch.priority ?? 0 });
   const weight = h('input', { name: 'weight', type: 'number', min: 0, value: ch.weight ?? 0 });
@@ -64,7 +70,7 @@ export async function render(root, params) {
     h('a.button.secondary', { href: '/channel', 'data-link': '' }, t('common.back')),
     h('form.card.form-grid', { onsubmit: save, 'data-testid': 'channel-form' },
       field(t('ch.type'), type), field(t('common.name'), name), keyField, baseUrlField, configBox,
-      field(t('ch.group'), groupBox), modelsField, mappingField,
+      field(t('ch.group'), groupBox), modelsField, unpricedBox, mappingField,
       field(t('ch.systemPrompt'), systemPrompt),
       h('div.row', field(t('ch.priority'), priority), field(t('ch.weight'), weight)),
       h('div.form-actions', submit, msg))));
@@ -75,6 +81,7 @@ export async function render(root, params) {
   function typeId() { return Number(type.value); }
 
   function onType() {
+    checkPrices();
     const id = typeId();
     const hint = KEY_HINTS[id];
     keyField.hint(hint ? hint[lang.get() === 'zh' ? 1 : 0] : '');
@@ -106,8 +113,65 @@ export async function render(root, params) {
   }
 
   function drawChips() {
+    checkPrices();
     mount(chips, models.map((m) => h('span.chip', m,
       h('button.icon', { type: 'button', 'aria-label': 'remove ' + m, onclick: () => { models = models.filter((x) => x !== m); drawChips(); } }, '×'))));
+  }
+
+  function checkPrices() {
+    clearTimeout(priceTimer);
+    priceTimer = setTimeout(loadUnpriced, 200);
+  }
+
+  /** Lists the models the relay has no price for (under this type and mapping), with a price form for root. */
+  async function loadUnpriced() {
+    const seq = ++priceSeq;
+    let mappingText = '';
+    try { mappingText = mapping.value.trim() ? JSON.stringify(JSON.parse(mapping.value)) : ''; } catch (e) { mappingText = ''; }
+    const r = models.length
+      ? await post('/api/channel/unpriced', { type: typeId(), models: models.join(','), model_mapping: mappingText })
+      : { success: true, data: { models: [] } };
+    if (seq !== priceSeq) return; // a newer check is under way
+    const list = r.success && r.data ? [...new Set(r.data.models.map((m) => m.upstream_model))] : [];
+    unpricedBox.hidden = list.length === 0;
+    mount(unpricedBox, list.length === 0 ? null : [
+      h('h3', t('ch.unpricedTitle')),
+      h('p.hint', { 'data-testid': 'unpriced-policy' }, r.data.self_use_mode ? t('ch.unpricedFree') : t('ch.unpricedRefused')),
+      isRoot() ? null : h('p.hint', t('ch.unpricedRootOnly')),
+      list.map(priceRow)]);
+  }
+
+  function priceRow(model) {
+    const row = h('div.price-row', { 'data-model': model }, h('code', model));
+    if (!isRoot()) return row;
+    const kind = h('select', { 'aria-label': t('ch.priceKind'), 'data-testid': 'price-kind' },
+      h('option', { value: 'ModelRatio' }, t('ch.priceRatio')), h('option', { value: 'ModelPrice' }, t('ch.pricePerCall')));
+    const value = h('input', { type: 'number', min: 0, step: 'any', 'aria-label': t('ch.priceValue'), 'data-testid': 'price-value' });
+    const error = h('span.field-error', { role: 'alert' });
+    const button = h('button.secondary', { type: 'button', 'data-testid': 'set-price', onclick: save }, t('ch.setPrice'));
+    value.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); save(); } });
+    mount(row, h('code', model), kind, value, button, error);
+    return row;
+
+    // The option holds the whole map (as One API): read it, add this model, write it back.
+    async function save() {
+      const v = Number(value.value);
+      if (value.value.trim() === '' || !(v >= 0)) { error.textContent = t('set.number'); return; }
+      error.textContent = '';
+      button.disabled = true;
+      const options = await get('/api/option/');
+      let map = {};
+      if (options.success && Array.isArray(options.data)) {
+        const current = options.data.find((o) => o.key === kind.value);
+        try { map = current && current.value ? JSON.parse(current.value) : {}; } catch (e) { map = {}; }
+      }
+      map[model] = v;
+      const r = options.success ? await put('/api/option/', { key: kind.value, value: JSON.stringify(map) }) : options;
+      button.disabled = false;
+      if (!r.success) { error.textContent = r.message; return; }
+      toast(t('ch.priceSet', { model }));
+      loadUnpriced();
+    }
   }
 
   function checkMapping() {

@@ -13,7 +13,8 @@ const SECTIONS = [
   ['set.quota', [['DisplayInCurrencyEnabled', 'bool'], ['DisplayTokenStatEnabled', 'bool'], ['LogConsumeEnabled', 'bool'],
     ['ApproximateTokenEnabled', 'bool'], ['QuotaPerUnit', 'number'], ['QuotaForNewUser', 'number'], ['QuotaForInviter', 'number'],
     ['QuotaForInvitee', 'number'], ['QuotaRemindThreshold', 'number'], ['PreConsumedQuota', 'number'], ['RetryTimes', 'number']]],
-  ['set.ratios', [['ModelRatio', 'json'], ['CompletionRatio', 'json'], ['GroupRatio', 'json']]],
+  ['set.ratios', [['SelfUseModeEnabled', 'bool'], ['ModelRatio', 'json'], ['CompletionRatio', 'json'], ['GroupRatio', 'json'],
+    ['ModelPrice', 'json']]],
   ['set.channels', [['AutomaticDisableChannelEnabled', 'bool'], ['AutomaticEnableChannelEnabled', 'bool'],
     ['ChannelDisableThreshold', 'number']]],
   ['set.login', [['PasswordLoginEnabled', 'bool'], ['PasswordRegisterEnabled', 'bool'], ['RegisterEnabled', 'bool'],
@@ -28,6 +29,9 @@ const DEFAULTS = { PasswordLoginEnabled: 'true', PasswordRegisterEnabled: 'true'
   ChannelDisableThreshold: '5', PreConsumedQuota: '500', QuotaRemindThreshold: '1000', RetryTimes: '0' };
 
 const nonNegative = (v) => typeof v === 'number' && isFinite(v) && v >= 0;
+/** ModelPrice entries: USD per call, or {input, output, per_call, per_second, per_million_characters}. */
+const priceEntry = (v) => nonNegative(v) || (v !== null && typeof v === 'object' && !Array.isArray(v)
+  && Object.keys(v).length > 0 && Object.values(v).every(nonNegative));
 
 export async function render(root) {
   const r = await get('/api/option/');
@@ -94,7 +98,7 @@ function control(key, kind, stored) {
   const validate = () => {
     f.clear();
     if (kind === 'json') {
-      const [ok, err] = validateJsonObject(input.value, nonNegative);
+      const [ok, err] = validateJsonObject(input.value, key === 'ModelPrice' ? priceEntry : nonNegative);
       if (!ok) { f.error(err || t('set.jsonObject')); return false; }
     }
     if (kind === 'number' && input.value.trim() !== '' && !(Number(input.value) >= 0)) { f.error(t('set.number')); return false; }

@@ -12,15 +12,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A test client of one gateway node that keeps the {@code session} cookie like a browser, sends the CSRF header
- * (unless turned off) or an access token, and returns the status with the parsed envelope.
+ * A test client of one gateway node that sends exactly what One API's web UI (axios in a browser, same origin)
+ * sends: the {@code session} cookie it keeps like a browser, axios' {@code Accept} header,
+ * {@code Content-Type: application/json} with a body, and the same-origin {@code Origin} on writes; no
+ * {@code X-Requested-With}. Or an access token instead of the cookie. Returns the status with the parsed envelope.
  */
 final class ApiClient {
+  static final String AXIOS_ACCEPT = "application/json, text/plain, */*";
   private final WebClient web;
   private final int port;
   String cookie;
   String accessToken;
-  boolean csrfHeader = true;
+  /** False: no Origin either (a script, not a browser). */
+  boolean browser = true;
+  /** The host name the request is addressed to (Host header, with the port) instead of 127.0.0.1. */
+  String virtualHost;
+  /** Replace or add headers (null values remove the default one). */
   final Map<String, String> extraHeaders = new HashMap<>();
 
   ApiClient(WebClient web, int port) {
@@ -79,21 +86,31 @@ final class ApiClient {
   /** {@code body}: a JsonObject/JsonArray (encoded), a String (sent as is) or null. */
   Resp send(HttpMethod method, String path, Object body) {
     HttpRequest<Buffer> req = web.request(method, port, "127.0.0.1", path);
+    if (virtualHost != null) {
+      req.virtualHost(virtualHost);
+    }
     if (cookie != null) {
       req.putHeader("Cookie", "session=" + cookie);
     }
     if (accessToken != null) {
       req.putHeader("Authorization", "Bearer " + accessToken);
     }
-    if (csrfHeader) {
-      req.putHeader("X-Requested-With", "XMLHttpRequest");
+    req.putHeader("Accept", AXIOS_ACCEPT);
+    if (browser && method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      req.putHeader("Origin", "http://" + (virtualHost == null ? "127.0.0.1" : virtualHost) + ":" + port);
     }
-    extraHeaders.forEach(req::putHeader);
     Buffer payload = body == null ? null : Buffer.buffer(body instanceof JsonObject o ? o.encode()
         : body instanceof JsonArray a ? a.encode() : body.toString());
     if (payload != null) {
       req.putHeader("Content-Type", "application/json");
     }
+    extraHeaders.forEach((name, value) -> {
+      if (value == null) {
+        req.headers().remove(name);
+      } else {
+        req.putHeader(name, value);
+      }
+    });
     HttpResponse<Buffer> resp = ApiHarness.await(payload == null ? req.send() : req.sendBuffer(payload), 30);
     for (String setCookie : resp.cookies()) {
       if (setCookie.startsWith("session=")) {

@@ -2,8 +2,10 @@ package io.onegate.gateway.api;
 
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
+import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.gateway.GatewayApplication;
+import io.onegate.health.HealthWorkerApplication;
 import io.onegate.testkit.TestInfra;
 import io.vertx.core.Future;
 import io.vertx.ext.web.client.WebClient;
@@ -17,14 +19,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One or more real gateway nodes (ProcessRuntime + GatewayApplication) on a fresh database, and HTTP clients. */
+/**
+ * One or more real gateway nodes (ProcessRuntime + GatewayApplication) on a fresh database, optionally a health
+ * worker next to the first (channel tests), and HTTP clients.
+ */
 final class ApiHarness implements AutoCloseable {
   final Config config;
   final List<ProcessRuntime> runtimes = new ArrayList<>();
   final List<GatewayApplication> apps = new ArrayList<>();
+  private final List<ProcessMain.Application> workers = new ArrayList<>();
   final WebClient web;
 
-  private ApiHarness(Config config, int nodes) throws Exception {
+  private ApiHarness(Config config, int nodes, boolean healthWorker) throws Exception {
     this.config = config;
     for (int i = 0; i < nodes; i++) {
       Config node = i == 0 ? config : config.with(Settings.PORT, io.onegate.embedded.FreePorts.find());
@@ -32,16 +38,24 @@ final class ApiHarness implements AutoCloseable {
       runtimes.add(runtime);
       apps.add((GatewayApplication) await(GatewayApplication.start(runtime), 30));
     }
+    if (healthWorker) {
+      workers.add(await(HealthWorkerApplication.start(runtimes.get(0)), 60));
+    }
     web = WebClient.create(runtimes.get(0).vertx());
   }
 
   /** Starts {@code nodes} gateways; defaults lift the login and API limits so tests can log in freely. */
   static ApiHarness start(int nodes, Map<String, String> overrides) throws Exception {
+    return start(nodes, overrides, false);
+  }
+
+  /** As {@link #start(int, Map)}, with a health worker on the first node's runtime when {@code healthWorker}. */
+  static ApiHarness start(int nodes, Map<String, String> overrides, boolean healthWorker) throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put(Settings.CRITICAL_RATE_LIMIT.name(), "100000");
     env.put(Settings.GLOBAL_API_RATE_LIMIT.name(), "0");
     env.putAll(overrides);
-    return new ApiHarness(TestInfra.get().freshConfig(env), nodes);
+    return new ApiHarness(TestInfra.get().freshConfig(env), nodes, healthWorker);
   }
 
   static ApiHarness start() throws Exception {
@@ -104,6 +118,9 @@ final class ApiHarness implements AutoCloseable {
   @Override
   public void close() {
     web.close();
+    for (ProcessMain.Application worker : workers) {
+      ProcessRuntime.awaitQuietly(worker.stop(), Duration.ofSeconds(5));
+    }
     for (int i = apps.size() - 1; i >= 0; i--) {
       ProcessRuntime.awaitQuietly(apps.get(i).stop(), Duration.ofSeconds(5));
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-IP limits with small settings: CRITICAL_RATE_LIMIT (login/register attempts, cluster-wide) and
- * GLOBAL_API_RATE_LIMIT (every /api request, per node), both answered 429 with an envelope.
+ * GLOBAL_API_RATE_LIMIT (every /api request, per node), both answered 429 with an envelope and Retry-After.
  */
 class ApiRateLimitTest {
   private static ApiHarness h;
@@ -34,13 +34,14 @@ class ApiRateLimitTest {
     ApiClient c = h.client();
     for (int i = 0; i < 3; i++) {
       ApiClient.Resp r = c.post("/api/user/login", new JsonObject().put("username", "u" + i).put("password", "p"));
-      assertThat(r.status()).isEqualTo(401);
+      assertThat(RoleMatrixTest.refused(r)).contains("用户名或密码错误");
     }
     ApiClient.Resp critical = c.post("/api/user/login", new JsonObject().put("username", "root")
         .put("password", "123456"));
     assertThat(critical.status()).isEqualTo(429);
     assertThat(critical.success()).isFalse();
     assertThat(critical.message()).contains("too many attempts");
+    assertThat(critical.headers().get("Retry-After")).as("the 20-minute critical window (an upper bound)").isEqualTo("1200");
     ApiClient.Resp register = c.post("/api/user/register", new JsonObject().put("username", "someone")
         .put("password", "someonepass"));
     assertThat(register.status()).as("registration shares the critical limit").isEqualTo(429);
@@ -52,5 +53,7 @@ class ApiRateLimitTest {
     assertThat(limited.status()).isEqualTo(429);
     assertThat(limited.json().getBoolean("success")).isFalse();
     assertThat(limited.message()).contains("GLOBAL_API_RATE_LIMIT");
+    long retryAfter = Long.parseLong(limited.headers().get("Retry-After"));
+    assertThat(retryAfter).as("until the first of the 12 requests leaves the 180 s window").isBetween(170L, 180L);
   }
 }

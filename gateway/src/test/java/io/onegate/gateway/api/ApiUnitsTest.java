@@ -118,7 +118,29 @@ class ApiUnitsTest {
     }
     assertThat(OptionRoutes.secret("SMTPToken")).isTrue();
     assertThat(OptionRoutes.secret("TurnstileSecretKey")).isTrue();
+    assertThat(OptionRoutes.secret("TurnstileSiteKey")).as("public, shown on the login page").isFalse();
     assertThat(OptionRoutes.secret("SystemName")).isFalse();
+    assertThat(OptionRoutes.validate("ModelRatio", "{\"gpt-4\": 15, \"mine\": 1}")).as("built-ins are not stored")
+        .isEqualTo("{\"mine\":1}");
+    assertThat(OptionRoutes.validate("Notice", " as typed ")).isEqualTo(" as typed ");
+  }
+
+  @Test
+  void aValueEqualToTheOneInEffectIsUnchanged() {
+    io.onegate.common.options.Options options = io.onegate.common.options.Options.of(java.util.Map.of(
+        "ModelRatio", "{\"mine\":1}", "Notice", "hi"));
+    String shown = OptionRoutes.shown("ModelRatio", options);
+    assertThat(new JsonObject(shown).getDouble("gpt-4")).as("the effective map").isEqualTo(15.0);
+    assertThat(OptionRoutes.unchanged("ModelRatio", new JsonObject(shown).encodePrettily(), options)).isTrue();
+    assertThat(OptionRoutes.unchanged("ModelRatio", "{\"mine\":1}", options)).as("built-ins are implied").isTrue();
+    assertThat(OptionRoutes.unchanged("ModelRatio", "{\"mine\":2}", options)).isFalse();
+    assertThat(OptionRoutes.unchanged("ModelRatio", "{}", options)).as("drops mine").isFalse();
+    assertThat(OptionRoutes.unchanged("GroupRatio", "", options)).as("blank means the default groups").isTrue();
+    assertThat(OptionRoutes.unchanged("QuotaPerUnit", "500000.00", options)).isTrue();
+    assertThat(OptionRoutes.unchanged("QuotaPerUnit", "400000", options)).isFalse();
+    assertThat(OptionRoutes.unchanged("SystemName", "OneGate", options)).as("the default").isTrue();
+    assertThat(OptionRoutes.unchanged("Notice", "hi ", options)).isFalse();
+    assertThat(OptionRoutes.unchanged("RegisterEnabled", "true", options)).isTrue();
   }
 
   @Test

@@ -2,13 +2,21 @@ package io.onegate.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onegate.common.options.Options;
+import io.onegate.common.pricing.PriceBook;
+import io.onegate.testkit.FakeOpenAiUpstream;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,19 +25,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Replays the request bodies One API's web UI and documented scripts send, and checks the response envelopes and
- * field names: login, add a channel with models and groups, create and list tokens, edit a user's quota, query
- * logs and stats; plus registration with invite bonuses, options, concurrent redeems of one code, and (last, as it
- * changes root's password) the default-password warning.
+ * Replays One API's own web UI ({@code web/default} of songquanpeng/one-api) against OneGate, request by request
+ * and with exactly the headers its axios client sends from the browser ({@link ApiClient}: the session cookie,
+ * {@code Content-Type: application/json}, the same-origin {@code Origin} on writes, no {@code X-Requested-With}):
+ * the bodies each page builds (including what it echoes back from a previous GET), the URLs with their query
+ * strings, and what each page reads from the answer (HTTP 200, {@code success}, {@code message}, field names).
+ * Every step is checked in the response and in PostgreSQL. A refusal must be HTTP 200 with {@code success:false}
+ * and a message, as One API answers, because the UI shows nothing else.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CompatibilityReplayTest {
+  /** What OperationSetting.js holds in its form (and sends when changed). */
+  private static final List<String> OPERATION_KEYS = List.of("QuotaForNewUser", "QuotaForInviter", "QuotaForInvitee",
+      "QuotaRemindThreshold", "PreConsumedQuota", "ModelRatio", "CompletionRatio", "GroupRatio", "TopUpLink",
+      "ChatLink", "QuotaPerUnit", "AutomaticDisableChannelEnabled", "AutomaticEnableChannelEnabled",
+      "ChannelDisableThreshold", "LogConsumeEnabled", "DisplayInCurrencyEnabled", "DisplayTokenStatEnabled",
+      "ApproximateTokenEnabled", "RetryTimes");
+  /** SystemSetting.js. */
+  private static final List<String> SYSTEM_KEYS = List.of("PasswordLoginEnabled", "PasswordRegisterEnabled",
+      "EmailVerificationEnabled", "GitHubOAuthEnabled", "GitHubClientId", "LarkClientId", "Notice", "SMTPServer",
+      "SMTPPort", "SMTPAccount", "SMTPFrom", "ServerAddress", "Footer", "WeChatAuthEnabled", "WeChatServerAddress",
+      "WeChatAccountQRCodeImageURL", "MessagePusherAddress", "TurnstileCheckEnabled", "TurnstileSiteKey",
+      "RegisterEnabled", "EmailDomainRestrictionEnabled", "EmailDomainWhitelist");
+  /** OtherSetting.js: every one is sent on its button, changed or not. */
+  private static final List<String> OTHER_KEYS = List.of("Notice", "SystemName", "Logo", "HomePageContent", "About",
+      "Footer");
   private static ApiHarness h;
   private static ApiClient root;
+  private static Vertx fakeVertx;
+  private static FakeOpenAiUpstream upstream;
 
   @BeforeAll
   static void start() throws Exception {
-    h = ApiHarness.start();
+    h = ApiHarness.start(1, Map.of(), true);
+    fakeVertx = Vertx.vertx();
+    upstream = ApiHarness.await(new FakeOpenAiUpstream(fakeVertx).start(), 10);
     root = h.root();
   }
 
@@ -38,243 +68,490 @@ class CompatibilityReplayTest {
     if (h != null) {
       h.close();
     }
+    if (fakeVertx != null) {
+      io.onegate.common.process.ProcessRuntime.awaitQuietly(fakeVertx.close(), java.time.Duration.ofSeconds(10));
+    }
   }
 
-  private static void assertEnvelope(ApiClient.Resp r) {
+  /** One API's success: HTTP 200, {@code success:true}, a {@code message} field. */
+  private static ApiClient.Resp ok(ApiClient.Resp r) {
     assertThat(r.status()).as(r.raw()).isEqualTo(200);
-    assertThat(r.json().fieldNames()).contains("success", "message");
+    assertThat(r.json().fieldNames()).as(r.raw()).contains("success", "message");
     assertThat(r.success()).as(r.raw()).isTrue();
+    return r;
+  }
+
+  private static Row row(String sql, Object... args) {
+    var rows = h.sql(sql, args);
+    assertThat(rows.size()).as(sql).isPositive();
+    return rows.iterator().next();
+  }
+
+  private static long count(String sql, Object... args) {
+    return row(sql, args).getLong(0);
+  }
+
+  private static Map<String, String> optionsTable() {
+    Map<String, String> out = new TreeMap<>();
+    h.sql("SELECT key, value FROM options").forEach(r -> out.put(r.getString(0), r.getString(1)));
+    return out;
+  }
+
+  /** GET /api/option/ as a map (the pages' {@code data.forEach(item => inputs[item.key] = item.value)}). */
+  private static Map<String, String> loadOptions() {
+    Map<String, String> out = new LinkedHashMap<>();
+    ok(root.get("/api/option/")).array().forEach(o -> out.put(((JsonObject) o).getString("key"),
+        ((JsonObject) o).getString("value")));
+    return out;
   }
 
   @Test
-  void oneApiWebUiFlow() {
-    // login as the UI does
-    ApiClient.Resp login = h.client().post("/api/user/login", new JsonObject().put("username", "root")
-        .put("password", "123456"));
-    assertEnvelope(login);
+  @Order(1)
+  void loginAndTheHeader() {
+    ApiClient browser = h.client();
+    ApiClient.Resp wrong = browser.post("/api/user/login", new JsonObject().put("username", "root")
+        .put("password", "wrong-password"));
+    assertThat(RoleMatrixTest.refused(wrong)).as("LoginForm shows the message").contains("用户名或密码错误");
+    ApiClient.Resp login = ok(browser.post("/api/user/login", new JsonObject().put("username", "root")
+        .put("password", "123456")));
+    assertThat(login.obj().fieldNames()).containsExactlyInAnyOrder("id", "username", "display_name", "role",
+        "status");
     assertThat(login.obj().getInteger("role")).isEqualTo(100);
+    assertThat(browser.cookie).as("the session cookie").isNotNull();
+    assertThat(ok(browser.get("/api/user/self")).obj().fieldNames()).contains("id", "username", "display_name",
+        "role", "status", "email", "quota", "used_quota", "request_count", "group", "aff_code")
+        .doesNotContain("password", "access_token");
+    assertThat(ok(h.client().get("/api/status")).obj().fieldNames()).contains("version", "start_time",
+        "email_verification", "github_oauth", "github_client_id", "lark_client_id", "system_name", "logo",
+        "footer_html", "wechat_qrcode", "wechat_login", "server_address", "turnstile_check", "turnstile_site_key",
+        "top_up_link", "chat_link", "quota_per_unit", "display_in_currency", "oidc");
+    ApiClient anonymous = h.client();
+    ApiClient.Resp notLoggedIn = anonymous.get("/api/user/self");
+    assertThat(notLoggedIn.status()).as("the UI sends the user to /login on 401").isEqualTo(401);
+    assertThat(notLoggedIn.success()).isFalse();
+  }
 
-    // add a channel exactly as EditChannel.js posts it (groups array, stringified config)
-    JsonObject channel = new JsonObject().put("name", "openai-main").put("type", 1)
-        .put("key", "sk-aaaaaaaaaaaaaaaaaaaa1\nsk-bbbbbbbbbbbbbbbbbbbb2").put("base_url", "").put("other", "")
-        .put("model_mapping", "{\"gpt-4\":\"gpt-4-0613\"}").put("system_prompt", "")
-        .put("models", "gpt-3.5-turbo,gpt-4").put("groups", new JsonArray().add("default").add("vip"))
-        .put("group", "default,vip").put("config", "{}");
-    ApiClient.Resp added = root.post("/api/channel/", channel);
-    assertEnvelope(added);
-    assertThat(added.obj().getJsonArray("ids")).hasSize(2);
-    assertThat(h.sql("SELECT count(*) FROM abilities").iterator().next().getLong(0)).as("2 channels x 2 groups x 2 "
-        + "models").isEqualTo(8L);
+  @Test
+  @Order(2)
+  void channelsPage() {
+    // EditChannel.js, batch mode: one channel per key line
+    JsonObject add = new JsonObject().put("name", "replay").put("type", 1)
+        .put("key", "sk-replay-key-1111\nsk-replay-key-2222\nsk-replay-key-3333").put("base_url", upstream.baseUrl())
+        .put("other", "").put("model_mapping", "").put("models", "gpt-3.5-turbo,gpt-4o-mini")
+        .put("groups", new JsonArray().add("default")).put("group", "default")
+        .put("config", "{\"region\":\"\",\"sk\":\"\",\"ak\":\"\",\"user_id\":\"\",\"vertex_ai_project_id\":\"\","
+            + "\"vertex_ai_adc\":\"\"}");
+    ok(root.post("/api/channel/", add));
+    assertThat(count("SELECT count(*) FROM channels WHERE name = 'replay' AND key LIKE 'enc:v1:%'")).isEqualTo(3L);
+    assertThat(count("SELECT count(*) FROM abilities a JOIN channels c ON c.id = a.channel_id WHERE c.name = "
+        + "'replay' AND a.enabled")).as("3 channels x 1 group x 2 models").isEqualTo(6L);
 
-    ApiClient.Resp list = root.get("/api/channel/?p=0");
-    assertEnvelope(list);
-    assertThat(root.get("/api/channel?p=0").array()).as("with or without the trailing slash")
-        .isEqualTo(list.array());
-    assertThat(root.get("/api/channel/?p=1").array()).isEmpty();
-    ApiClient.Resp unknown = root.get("/api/no/such/route");
-    assertThat(unknown.status()).isEqualTo(404);
-    assertThat(unknown.success()).isFalse();
-    JsonObject first = list.array().getJsonObject(0);
+    // ChannelsTable.js
+    JsonArray list = ok(root.get("/api/channel/?p=0")).array();
+    assertThat(list).hasSize(3);
+    JsonObject first = list.getJsonObject(0);
     assertThat(first.fieldNames()).contains("id", "type", "status", "name", "weight", "created_time", "test_time",
         "response_time", "base_url", "other", "balance", "balance_updated_time", "models", "group", "used_quota",
-        "model_mapping", "priority", "config", "system_prompt").doesNotContain("key");
-    assertThat(first.getString("group")).isEqualTo("default,vip");
-    int channelId = first.getInteger("id");
+        "model_mapping", "priority", "config").doesNotContain("key");
+    assertThat(ok(root.get("/api/channel/search?keyword=replay")).array()).hasSize(3);
+    int id = first.getInteger("id");
 
-    // the channel table's inline edits: disable, then priority
-    assertEnvelope(root.put("/api/channel/", new JsonObject().put("id", channelId).put("status", 2)));
-    assertThat(h.sql("SELECT bool_or(enabled) FROM abilities WHERE channel_id = $1", channelId).iterator().next()
-        .getBoolean(0)).isFalse();
-    assertEnvelope(root.put("/api/channel/", new JsonObject().put("id", channelId).put("priority", 5)
-        .put("models", "gpt-4")));
-    assertThat(h.sql("SELECT count(*), max(priority) FROM abilities WHERE channel_id = $1", channelId).iterator()
-        .next().getLong(0)).isEqualTo(2L);
-    ApiClient.Resp deleted = root.delete("/api/channel/disabled");
-    assertEnvelope(deleted);
-    assertThat(deleted.json().getInteger("data")).isEqualTo(1);
+    // the priority cell: PUT {id, priority} on blur; the table takes data.status
+    ApiClient.Resp priority = ok(root.put("/api/channel/", new JsonObject().put("id", id).put("priority", 5)));
+    assertThat(priority.obj().getInteger("status")).isEqualTo(1);
+    assertThat(row("SELECT priority FROM channels WHERE id = $1", id).getLong(0)).isEqualTo(5L);
+    assertThat(count("SELECT count(*) FROM abilities WHERE channel_id = $1 AND priority = 5", id)).isEqualTo(2L);
 
-    ApiClient.Resp models = root.get("/api/models");
-    assertEnvelope(models);
-    assertThat(models.obj().getJsonArray("1").getList()).contains("gpt-4o");
-    ApiClient.Resp catalogue = root.get("/api/channel/models");
-    assertThat(catalogue.json().getString("object")).isEqualTo("list");
-    assertThat(catalogue.array().getJsonObject(0).fieldNames()).contains("id", "object", "owned_by");
+    // full edit: EditChannel.js loads the channel, splits models/group, and PUTs everything back (key_masked
+    // included, no key) with its config object
+    JsonObject loaded = ok(root.get("/api/channel/" + id)).obj();
+    assertThat(loaded.getString("key_masked")).startsWith("sk-r").contains("****");
+    String cipherBefore = row("SELECT key FROM channels WHERE id = $1", id).getString(0);
+    JsonObject edit = loaded.copy();
+    edit.put("groups", new JsonArray(List.of(loaded.getString("group").split(","))));
+    edit.put("name", "replay-edited").put("models", loaded.getString("models") + ",gpt-4o");
+    edit.put("group", "default");
+    edit.put("config", loaded.getString("config").isEmpty() ? add.getString("config") : loaded.getString("config"));
+    edit.put("id", id);
+    ApiClient.Resp edited = ok(root.put("/api/channel/", edit));
+    assertThat(edited.obj().getString("name")).isEqualTo("replay-edited");
+    Row stored = row("SELECT name, models, key, priority FROM channels WHERE id = $1", id);
+    assertThat(stored.getString(0)).isEqualTo("replay-edited");
+    assertThat(stored.getString(1)).isEqualTo("gpt-3.5-turbo,gpt-4o-mini,gpt-4o");
+    assertThat(stored.getString(2)).as("echoing key_masked keeps the key").isEqualTo(cipherBefore);
+    assertThat(count("SELECT count(*) FROM abilities WHERE channel_id = $1", id)).isEqualTo(3L);
 
-    // a common user creates and lists tokens (EditToken.js body)
-    int userId = h.createUser(root, "alice", "alicepass1", Roles.COMMON);
-    ApiClient alice = h.login("alice", "alicepass1");
-    ApiClient.Resp token = alice.post("/api/token/", new JsonObject().put("name", "my-token")
-        .put("remain_quota", 500000).put("expired_time", -1).put("unlimited_quota", false)
-        .put("models", "gpt-4").put("subnet", "10.0.0.0/8, 192.168.1.1"));
-    assertEnvelope(token);
-    String key = token.obj().getString("key");
-    assertThat(key).hasSize(48).matches("[0-9a-zA-Z]{16}[0-9a-fA-F]{32}");
-    ApiClient.Resp tokens = alice.get("/api/token/?p=0&order=remain_quota");
-    assertEnvelope(tokens);
-    assertThat(tokens.array()).hasSize(2);
-    JsonObject listed = tokens.array().stream().map(JsonObject.class::cast)
-        .filter(t -> t.getString("name").equals("my-token")).findFirst().orElseThrow();
-    assertThat(listed.fieldNames()).contains("id", "user_id", "key", "status", "name", "created_time",
-        "accessed_time", "expired_time", "remain_quota", "unlimited_quota", "used_quota", "models", "subnet");
-    assertThat(listed.getString("key")).as("the owner sees the full key").isEqualTo(key);
-    assertThat(tokens.array().stream().map(JsonObject.class::cast).anyMatch(t -> t.getString("name")
-        .equals("default") && t.getBoolean("unlimited_quota") && t.getLong("expired_time") == -1))
-        .as("every new user gets the unlimited 'default' token").isTrue();
-    assertThat(root.get("/api/token/" + listed.getInteger("id")).status()).as("not root's token").isEqualTo(404);
+    // test: GET /api/channel/test/:id/ -> {success, message, time}; the health worker calls the upstream
+    int before = upstream.requests().size();
+    ApiClient.Resp test = ok(root.get("/api/channel/test/" + id + "/"));
+    assertThat(test.json().getValue("time")).isInstanceOf(Number.class);
+    assertThat(upstream.requests().size()).isGreaterThan(before);
+    assertThat(row("SELECT test_time FROM channels WHERE id = $1", id).getLong(0)).isPositive();
+    ok(root.get("/api/channel/test"));
 
-    // status toggles: an exhausted token cannot be re-enabled
-    int tokenId = listed.getInteger("id");
-    assertEnvelope(alice.put("/api/token/?status_only=1", new JsonObject().put("id", tokenId).put("status", 2)));
-    assertEnvelope(alice.put("/api/token/", new JsonObject().put("id", tokenId).put("name", "my-token")
-        .put("remain_quota", 0).put("expired_time", -1).put("unlimited_quota", false)));
-    ApiClient.Resp reEnable = alice.put("/api/token/?status_only=1", new JsonObject().put("id", tokenId)
-        .put("status", 1));
-    assertThat(reEnable.status()).isEqualTo(400);
-    assertThat(reEnable.message()).contains("额度已用尽");
-    assertEnvelope(alice.put("/api/token/", new JsonObject().put("id", tokenId).put("expired_time", 1000)
-        .put("unlimited_quota", true)));
-    assertThat(alice.put("/api/token/?status_only=1", new JsonObject().put("id", tokenId).put("status", 1))
-        .message()).contains("已过期");
+    // enable / disable buttons
+    assertThat(ok(root.put("/api/channel/", new JsonObject().put("id", id).put("status", 2))).obj()
+        .getInteger("status")).isEqualTo(2);
+    assertThat(row("SELECT status FROM channels WHERE id = $1", id).getInteger(0)).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM abilities WHERE channel_id = $1 AND enabled", id)).isZero();
+    ok(root.put("/api/channel/", new JsonObject().put("id", id).put("status", 1)));
+    assertThat(count("SELECT count(*) FROM abilities WHERE channel_id = $1 AND enabled", id)).isEqualTo(3L);
 
-    // an admin edits the user's quota (EditUser.js body) -> manage log
-    assertEnvelope(root.put("/api/user/", new JsonObject().put("id", userId).put("username", "alice")
-        .put("display_name", "Alice").put("password", "").put("group", "vip").put("quota", 1000000)));
-    ApiClient.Resp user = root.get("/api/user/" + userId);
-    assertThat(user.obj().getLong("quota")).isEqualTo(1000000L);
-    assertThat(user.obj().getString("group")).isEqualTo("vip");
-    assertThat(user.obj().fieldNames()).doesNotContain("password", "access_token");
+    // delete one (trailing slash), then "delete disabled" (one manual, one auto-disabled)
+    int deleted = list.getJsonObject(1).getInteger("id");
+    ok(root.delete("/api/channel/" + deleted + "/"));
+    assertThat(count("SELECT count(*) FROM channels WHERE id = $1", deleted)).isZero();
+    assertThat(count("SELECT count(*) FROM abilities WHERE channel_id = $1", deleted)).isZero();
+    int last = list.getJsonObject(2).getInteger("id");
+    ok(root.put("/api/channel/", new JsonObject().put("id", last).put("status", 2)));
+    h.sql("UPDATE channels SET status = 3 WHERE id = $1", id); // what the health worker writes
+    ApiClient.Resp purge = ok(root.delete("/api/channel/disabled"));
+    assertThat(purge.json().getInteger("data")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM channels WHERE name LIKE 'replay%'")).isZero();
 
-    // logs: the manage log, a consume log written as the billing worker does, filters and stats
-    long now = System.currentTimeMillis() / 1000;
-    h.sql("INSERT INTO logs (user_id, created_at, type, content, username, token_name, model_name, quota, "
-        + "prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream) VALUES "
-        + "($1, $2, 2, 'model ratio 15', 'alice', 'my-token', 'gpt-4', 1234, 10, 20, $3, 'req-1', 321, true)",
-        userId, now, channelId);
-    ApiClient.Resp manage = root.get("/api/log/?p=0&type=3&username=alice");
-    assertEnvelope(manage);
-    assertThat(manage.array().stream().map(JsonObject.class::cast).map(l -> l.getString("content")))
-        .anyMatch(c -> c.contains("管理员将用户额度从") && c.contains("修改为"));
-    ApiClient.Resp consume = root.get("/api/log/?p=0&type=2&start_timestamp=" + (now - 60) + "&end_timestamp="
-        + (now + 60) + "&model_name=gpt-4&token_name=my-token&channel=" + channelId);
-    assertEnvelope(consume);
-    assertThat(consume.array()).hasSize(1);
-    assertThat(consume.array().getJsonObject(0).fieldNames()).contains("id", "user_id", "created_at", "type",
-        "content", "username", "token_name", "model_name", "quota", "prompt_tokens", "completion_tokens", "channel",
-        "request_id", "elapsed_time", "is_stream", "system_prompt_reset");
-    assertThat(consume.array().getJsonObject(0).getInteger("channel")).isEqualTo(channelId);
-    ApiClient.Resp self = alice.get("/api/log/self?p=0&type=2");
-    assertThat(self.array()).hasSize(1);
-    assertThat(self.array().getJsonObject(0).containsKey("id")).isFalse();
-    assertThat(alice.get("/api/log/self/stat?type=2").obj().getLong("quota")).isEqualTo(1234L);
-    assertThat(root.get("/api/log/stat?username=alice").obj().getLong("quota")).isEqualTo(1234L);
-    assertThat(root.get("/api/log/stat?username=nobody").obj().getLong("quota")).isZero();
-    assertThat(alice.get("/api/log/self/search?keyword=3").array()).isNotEmpty();
-    assertThat(root.get("/api/log/search?keyword=model ratio".replace(" ", "%20")).array()).hasSize(1);
-    JsonArray dashboard = alice.get("/api/user/dashboard").array();
-    assertThat(dashboard).hasSize(1);
-    assertThat(dashboard.getJsonObject(0).getString("ModelName")).isEqualTo("gpt-4");
-    assertThat(dashboard.getJsonObject(0).getLong("Quota")).isEqualTo(1234L);
-    assertThat(dashboard.getJsonObject(0).getLong("RequestCount")).isEqualTo(1L);
-    assertThat(dashboard.getJsonObject(0).getString("Day")).matches("\\d{4}-\\d{2}-\\d{2}");
-    ApiClient.Resp purge = root.delete("/api/log/?target_timestamp=" + (now + 1));
-    assertThat(purge.json().getInteger("data")).isGreaterThanOrEqualTo(2);
+    RoleMatrixTest.refused(root.get("/api/channel/999999"));
+    assertThat(RoleMatrixTest.refused(root.post("/api/channel/", add.copy().put("models", ""))))
+        .contains("models");
   }
 
   @Test
+  @Order(3)
+  void tokensPage() {
+    // EditToken.js (create): name, remain_quota, expired_time, unlimited_quota, models, subnet
+    ApiClient.Resp created = ok(root.post("/api/token/", new JsonObject().put("name", "replay-token")
+        .put("remain_quota", 500000).put("expired_time", -1).put("unlimited_quota", false).put("models", "")
+        .put("subnet", "")));
+    int id = created.obj().getInteger("id");
+    Row stored = row("SELECT name, remain_quota, unlimited_quota, status, key FROM tokens WHERE id = $1", id);
+    assertThat(stored.getString(0)).isEqualTo("replay-token");
+    assertThat(stored.getLong(1)).isEqualTo(500000L);
+    assertThat(stored.getString(4).trim()).hasSize(48);
+
+    // TokensTable.js lists with full keys (the copy buttons build sk-<key>)
+    JsonObject listed = ok(root.get("/api/token/?p=0")).array().stream().map(JsonObject.class::cast)
+        .filter(t -> t.getInteger("id") == id).findFirst().orElseThrow();
+    assertThat(listed.fieldNames()).contains("id", "user_id", "key", "status", "name", "created_time",
+        "accessed_time", "expired_time", "remain_quota", "unlimited_quota", "used_quota", "models", "subnet");
+    assertThat(listed.getString("key")).isEqualTo(stored.getString(4).trim());
+
+    // EditToken.js (edit): GET, then PUT everything back with the changes (the key is echoed too)
+    JsonObject token = ok(root.get("/api/token/" + id)).obj();
+    ok(root.put("/api/token/", token.copy().put("name", "replay-token-2").put("remain_quota", 700000)
+        .put("id", id)));
+    stored = row("SELECT name, remain_quota, key FROM tokens WHERE id = $1", id);
+    assertThat(stored.getString(0)).isEqualTo("replay-token-2");
+    assertThat(stored.getLong(1)).isEqualTo(700000L);
+    assertThat(stored.getString(2).trim()).isEqualTo(listed.getString("key"));
+
+    // the status buttons: ?status_only=true; the table reads data.status
+    assertThat(ok(root.put("/api/token/?status_only=true", new JsonObject().put("id", id).put("status", 2))).obj()
+        .getInteger("status")).isEqualTo(2);
+    assertThat(row("SELECT status FROM tokens WHERE id = $1", id).getInteger(0)).isEqualTo(2);
+    ok(root.put("/api/token/?status_only=true", new JsonObject().put("id", id).put("status", 1)));
+    assertThat(row("SELECT status FROM tokens WHERE id = $1", id).getInteger(0)).isEqualTo(1);
+    // an exhausted token cannot be switched back on until its quota is raised
+    ok(root.put("/api/token/", token.copy().put("remain_quota", 0).put("unlimited_quota", false).put("id", id)));
+    ok(root.put("/api/token/?status_only=true", new JsonObject().put("id", id).put("status", 2)));
+    assertThat(RoleMatrixTest.refused(root.put("/api/token/?status_only=true", new JsonObject().put("id", id)
+        .put("status", 1)))).contains("额度已用尽");
+    assertThat(row("SELECT status FROM tokens WHERE id = $1", id).getInteger(0)).isEqualTo(2);
+
+    ok(root.delete("/api/token/" + id + "/"));
+    assertThat(count("SELECT count(*) FROM tokens WHERE id = $1", id)).isZero();
+    RoleMatrixTest.refused(root.delete("/api/token/" + id + "/"));
+  }
+
+  @Test
+  @Order(4)
+  void usersPage() {
+    // AddUser.js
+    ok(root.post("/api/user/", new JsonObject().put("username", "replay_u").put("display_name", "Replay")
+        .put("password", "replaypass1")));
+    Row user = row("SELECT id, role, status, display_name FROM users WHERE username = 'replay_u'");
+    int id = user.getInteger(0);
+    assertThat(user.getInteger(1)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM tokens WHERE user_id = $1 AND name = 'default'", id)).isEqualTo(1L);
+    assertThat(RoleMatrixTest.refused(root.post("/api/user/", new JsonObject().put("username", "replay_u")
+        .put("display_name", "Again").put("password", "replaypass1")))).as("a taken username").isNotBlank();
+
+    // UsersTable.js, then EditUser.js: GET, password '', quota typed (a string, parseInt'ed), PUT everything back
+    assertThat(ok(root.get("/api/user/?p=0")).array().stream().map(JsonObject.class::cast)
+        .anyMatch(u -> u.getInteger("id") == id)).isTrue();
+    JsonObject loaded = ok(root.get("/api/user/" + id)).obj();
+    JsonObject edit = loaded.copy().put("password", "").put("quota", Integer.parseInt("1000000")).put("id", id);
+    ok(root.put("/api/user/", edit));
+    assertThat(row("SELECT quota, role, username FROM users WHERE id = $1", id).getLong(0)).isEqualTo(1000000L);
+    assertThat(count("SELECT count(*) FROM logs WHERE type = 3 AND user_id = $1 AND content LIKE '%管理员将用户额度从%'",
+        id)).isEqualTo(1L);
+
+    // manage buttons: the table reads data.role / data.status
+    JsonObject disabled = ok(root.post("/api/user/manage", new JsonObject().put("username", "replay_u")
+        .put("action", "disable"))).obj();
+    assertThat(disabled.getInteger("status")).isEqualTo(2);
+    assertThat(row("SELECT status FROM users WHERE id = $1", id).getInteger(0)).isEqualTo(2);
+    assertThat(ok(root.post("/api/user/manage", new JsonObject().put("username", "replay_u")
+        .put("action", "enable"))).obj().getInteger("status")).isEqualTo(1);
+    assertThat(ok(root.post("/api/user/manage", new JsonObject().put("username", "replay_u")
+        .put("action", "promote"))).obj().getInteger("role")).isEqualTo(10);
+    assertThat(row("SELECT role FROM users WHERE id = $1", id).getInteger(0)).isEqualTo(10);
+    ok(root.post("/api/user/manage", new JsonObject().put("username", "replay_u").put("action", "demote")));
+    assertThat(RoleMatrixTest.refused(root.post("/api/user/manage", new JsonObject().put("username", "replay_u")
+        .put("action", "demote")))).contains("普通用户");
+    ok(root.post("/api/user/manage", new JsonObject().put("username", "replay_u").put("action", "delete")));
+    Row gone = row("SELECT status, username FROM users WHERE id = $1", id);
+    assertThat(gone.getInteger(0)).isEqualTo(3);
+    assertThat(gone.getString(1)).startsWith("deleted_");
+    assertThat(RoleMatrixTest.refused(root.post("/api/user/manage", new JsonObject().put("username", "replay_u")
+        .put("action", "enable")))).contains("用户不存在");
+  }
+
+  @Test
+  @Order(5)
+  void redemptionsAndTopUp() {
+    // EditRedemption.js: {name, quota, count} -> the keys (the UI copies them)
+    JsonArray keys = ok(root.post("/api/redemption/", new JsonObject().put("name", "replay").put("quota", 250000)
+        .put("count", 2))).array();
+    assertThat(keys).hasSize(2);
+    assertThat(count("SELECT count(*) FROM redemptions WHERE name = 'replay' AND status = 1")).isEqualTo(2L);
+    JsonObject listed = ok(root.get("/api/redemption/?p=0")).array().getJsonObject(0);
+    assertThat(listed.fieldNames()).contains("id", "user_id", "key", "status", "name", "quota", "created_time",
+        "redeemed_time");
+    int second = h.sql("SELECT id FROM redemptions WHERE key = $1", keys.getString(1)).iterator().next()
+        .getInteger(0);
+    ok(root.put("/api/redemption/?status_only=true", new JsonObject().put("id", second).put("status", 2)));
+    assertThat(row("SELECT status FROM redemptions WHERE id = $1", second).getInteger(0)).isEqualTo(2);
+
+    // TopUp/index.js as a common user: {key} -> data = the quota added
+    h.createUser(root, "topper", "topperpass1", Roles.COMMON);
+    ApiClient user = h.login("topper", "topperpass1");
+    long before = row("SELECT quota FROM users WHERE username = 'topper'").getLong(0);
+    ApiClient.Resp redeemed = ok(user.post("/api/user/topup", new JsonObject().put("key", keys.getString(0))));
+    assertThat(redeemed.json().getLong("data")).isEqualTo(250000L);
+    assertThat(row("SELECT quota FROM users WHERE username = 'topper'").getLong(0)).isEqualTo(before + 250000);
+    assertThat(row("SELECT status, redeemed_by FROM redemptions WHERE key = $1", keys.getString(0)).getInteger(0))
+        .isEqualTo(3);
+    assertThat(RoleMatrixTest.refused(user.post("/api/user/topup", new JsonObject().put("key", keys.getString(0)))))
+        .contains("已被使用");
+    assertThat(RoleMatrixTest.refused(user.post("/api/user/topup", new JsonObject().put("key", keys.getString(1)))))
+        .contains("禁用");
+    ok(root.delete("/api/redemption/" + second + "/"));
+    assertThat(count("SELECT count(*) FROM redemptions WHERE id = $1", second)).isZero();
+  }
+
+  @Test
+  @Order(6)
+  void settingsPagesLoadRealValuesAndSavingThemUnchangedChangesNothing() {
+    ok(root.put("/api/option/", new JsonObject().put("key", "ModelPrice")
+        .put("value", "{\"replay-call\":0.04,\"replay-tokens\":{\"input\":3,\"output\":15}}")));
+    Map<String, String> tableBefore = optionsTable();
+    long auditBefore = count("SELECT count(*) FROM logs WHERE type = 3");
+
+    // OperationSetting.js getOptions(): JSON.parse + stringify of each ratio map, '{}' -> ''
+    Map<String, String> options = loadOptions();
+    Map<String, String> inputs = new LinkedHashMap<>();
+    options.forEach((key, value) -> {
+      if (key.equals("ModelRatio") || key.equals("GroupRatio") || key.equals("CompletionRatio")) {
+        value = new JsonObject(value).encodePrettily(); // throws like JSON.parse on "" (the blank page bug)
+      }
+      inputs.put(key, value.equals("{}") ? "" : value);
+    });
+    assertThat(inputs.keySet()).containsAll(OPERATION_KEYS).containsAll(SYSTEM_KEYS).containsAll(OTHER_KEYS)
+        .doesNotContain("SMTPToken", "GitHubClientSecret", "TurnstileSecretKey", "WebhookSecret");
+    assertThat(inputs.get("QuotaPerUnit")).isEqualTo("500000");
+    assertThat(inputs.get("PreConsumedQuota")).isEqualTo("500");
+    assertThat(inputs.get("RetryTimes")).isEqualTo("0");
+    assertThat(inputs.get("DisplayInCurrencyEnabled")).isEqualTo("true");
+    assertThat(new JsonObject(inputs.get("ModelRatio")).getDouble("gpt-3.5-turbo")).isEqualTo(0.25);
+    assertThat(new JsonObject(inputs.get("GroupRatio")).fieldNames()).contains("default");
+
+    // every JSON map parses and is exactly what the relay prices with
+    PriceBook book = PriceBook.from(ApiHarness.await(Options.load(h.runtimes.get(0).pg()), 10));
+    new JsonObject(options.get("ModelRatio")).forEach(e -> assertThat(book.price(e.getKey(), 1, "default")
+        .orElseThrow().modelRatio()).as(e.getKey()).isEqualTo(((Number) e.getValue()).doubleValue()));
+    new JsonObject(options.get("CompletionRatio")).forEach(e -> book.price(e.getKey(), 1, "default")
+        .ifPresent(p -> assertThat(p.completionRatio()).as(e.getKey())
+            .isEqualTo(((Number) e.getValue()).doubleValue())));
+    new JsonObject(options.get("GroupRatio")).forEach(e -> assertThat(book.groupRatio(e.getKey()))
+        .isEqualTo(((Number) e.getValue()).doubleValue()));
+    JsonObject prices = new JsonObject(options.get("ModelPrice"));
+    assertThat(book.price("replay-call", 1, "default").orElseThrow().modelPrice().perCall())
+        .isEqualTo(prices.getDouble("replay-call"));
+    assertThat(book.price("replay-tokens", 1, "default").orElseThrow().modelPrice().outputPerMillion())
+        .isEqualTo(prices.getJsonObject("replay-tokens").getDouble("output"));
+
+    // saving every page unchanged: OperationSetting sends only what differs from what it loaded (nothing), and
+    // a script that sends the whole page back (maps pretty-printed, numbers as typed) changes nothing either
+    for (String key : OPERATION_KEYS) {
+      ok(root.put("/api/option/", new JsonObject().put("key", key).put("value", inputs.get(key))));
+    }
+    ok(root.put("/api/option/", new JsonObject().put("key", "QuotaPerUnit").put("value", "500000.0")));
+    ok(root.put("/api/option/", new JsonObject().put("key", "ModelPrice").put("value",
+        new JsonObject(options.get("ModelPrice")).encodePrettily())));
+    // SystemSetting.js: "update server address" always sends; the other sections only changed values
+    ok(root.put("/api/option/", new JsonObject().put("key", "ServerAddress").put("value", inputs.get("ServerAddress"))));
+    for (String key : SYSTEM_KEYS) {
+      ok(root.put("/api/option/", new JsonObject().put("key", key).put("value", inputs.get(key))));
+    }
+    // OtherSetting.js: every button sends its value
+    for (String key : OTHER_KEYS) {
+      ok(root.put("/api/option/", new JsonObject().put("key", key).put("value", inputs.get(key))));
+    }
+    assertThat(optionsTable()).as("the options table is unchanged").isEqualTo(tableBefore);
+    assertThat(count("SELECT count(*) FROM logs WHERE type = 3")).as("nothing audited").isEqualTo(auditBefore);
+
+    // real changes: a switch (updateOption flips it), a ratio added in the textarea, a number
+    ok(root.put("/api/option/", new JsonObject().put("key", "LogConsumeEnabled")
+        .put("value", inputs.get("LogConsumeEnabled").equals("true") ? "false" : "true")));
+    assertThat(optionsTable()).containsEntry("LogConsumeEnabled", "false");
+    JsonObject ratios = new JsonObject(inputs.get("ModelRatio")).put("replay-model", 2.5);
+    ok(root.put("/api/option/", new JsonObject().put("key", "ModelRatio").put("value", ratios.encodePrettily())));
+    assertThat(optionsTable()).as("only what differs from the built-in table is stored")
+        .containsEntry("ModelRatio", "{\"replay-model\":2.5}");
+    JsonObject shown = new JsonObject(loadOptions().get("ModelRatio"));
+    assertThat(shown.getDouble("replay-model")).isEqualTo(2.5);
+    assertThat(shown.getDouble("gpt-4")).isEqualTo(15.0);
+    ok(root.put("/api/option/", new JsonObject().put("key", "QuotaForNewUser").put("value", "100")));
+    assertThat(optionsTable()).containsEntry("QuotaForNewUser", "100");
+
+    // values that would break the system are refused with a message, storing nothing
+    Map<String, String> beforeRefusals = optionsTable();
+    for (String[] bad : new String[][] {{"QuotaPerUnit", "0"}, {"QuotaPerUnit", "-5"}, {"RetryTimes", "-1"},
+        {"ModelRatio", "{\"gpt-4\": -1}"}, {"ModelRatio", "not json"}, {"CompletionRatio", "[1, 2]"},
+        {"GroupRatio", "{\"vip\": 1}"}, {"ModelPrice", "{\"m\": \"cheap\"}"}, {"ModelPrice", "{\"m\": {\"in\": 1}}"},
+        {"SMTPPort", "0"}, {"RegisterEnabled", "yes"}, {"NoSuchOption", "1"}}) {
+      assertThat(RoleMatrixTest.refused(root.put("/api/option/", new JsonObject().put("key", bad[0])
+          .put("value", bad[1])))).as(bad[0] + "=" + bad[1]).isNotBlank();
+    }
+    assertThat(RoleMatrixTest.refused(root.put("/api/option/", new JsonObject().put("key", "GroupRatio")
+        .put("value", "{\"vip\": 1}")))).as("users are in group default").contains("default");
+    assertThat(optionsTable()).isEqualTo(beforeRefusals);
+
+    // the log cleaning button of OperationSetting.js
+    ApiClient.Resp cleaned = ok(root.delete("/api/log/?target_timestamp=1"));
+    assertThat(cleaned.json().getValue("data")).isInstanceOf(Number.class);
+  }
+
+  @Test
+  @Order(7)
+  void logsStatsAndDashboard() {
+    int userId = h.createUser(root, "logger", "loggerpass1", Roles.COMMON);
+    ApiClient user = h.login("logger", "loggerpass1");
+    long now = System.currentTimeMillis() / 1000;
+    for (int i = 0; i < 3; i++) { // consume logs as the billing worker writes them
+      h.sql("INSERT INTO logs (user_id, created_at, type, content, username, token_name, model_name, quota, "
+              + "prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream) VALUES "
+              + "($1, $2, 2, '模型倍率 0.25', 'logger', 'default', 'gpt-3.5-turbo', 1000, 10, 20, 1, $3, 321, false)",
+          userId, now - i * 60, "replay-req-" + i);
+    }
+    // LogsTable.js (admin): every filter present, empty ones as empty strings
+    String range = "&start_timestamp=0&end_timestamp=" + (now + 3600);
+    JsonArray logs = ok(root.get("/api/log/?p=0&type=0&username=&token_name=&model_name=" + range + "&channel="))
+        .array();
+    assertThat(logs).isNotEmpty();
+    JsonObject consume = logs.stream().map(JsonObject.class::cast).filter(l -> l.getInteger("type") == 2)
+        .findFirst().orElseThrow();
+    assertThat(consume.fieldNames()).contains("id", "user_id", "created_at", "type", "content", "username",
+        "token_name", "model_name", "quota", "prompt_tokens", "completion_tokens", "channel");
+    assertThat(ok(root.get("/api/log/?p=0&type=2&username=logger&token_name=&model_name=gpt-3.5-turbo" + range
+        + "&channel=1")).array()).hasSize(3);
+    assertThat(ok(root.get("/api/log/stat?type=0&username=logger&token_name=&model_name=" + range + "&channel="))
+        .obj().getLong("quota")).isEqualTo(3000L);
+    // as the user: /api/log/self/ (trailing slash) and its stat and search
+    JsonArray own = ok(user.get("/api/log/self/?p=0&type=0&token_name=&model_name=" + range)).array();
+    assertThat(own.stream().map(JsonObject.class::cast).filter(l -> l.getInteger("type") == 2)).hasSize(3);
+    assertThat(ok(user.get("/api/log/self/stat?type=0&token_name=&model_name=" + range)).obj().getLong("quota"))
+        .isEqualTo(3000L);
+    assertThat(ok(user.get("/api/log/self/search?keyword=2")).array()).hasSize(3);
+    assertThat(RoleMatrixTest.refused(user.get("/api/log/?p=0"))).contains("权限不足");
+
+    // Dashboard/index.js
+    JsonArray dashboard = ok(user.get("/api/user/dashboard")).array();
+    assertThat(dashboard).hasSize(1);
+    JsonObject day = dashboard.getJsonObject(0);
+    assertThat(day.fieldNames()).containsExactlyInAnyOrder("Day", "ModelName", "RequestCount", "Quota",
+        "PromptTokens", "CompletionTokens");
+    assertThat(day.getLong("RequestCount")).isEqualTo(3L);
+    assertThat(day.getLong("Quota")).isEqualTo(3000L);
+    // PersonalSetting.js: generate the access token (a GET with an effect), invite link
+    String accessToken = ok(user.get("/api/user/token")).json().getString("data");
+    assertThat(row("SELECT access_token FROM users WHERE id = $1", userId).getString(0).trim())
+        .isEqualTo(accessToken);
+    assertThat(ok(user.get("/api/user/aff")).json().getString("data")).isNotBlank();
+    ok(user.put("/api/user/self", new JsonObject().put("display_name", "Logger")));
+    assertThat(row("SELECT display_name FROM users WHERE id = $1", userId).getString(0)).isEqualTo("Logger");
+  }
+
+  @Test
+  @Order(8)
   void registrationAppliesNewUserAndInviteBonusesWithSystemLogs() {
     for (String[] kv : new String[][] {{"QuotaForNewUser", "100"}, {"QuotaForInviter", "30"},
         {"QuotaForInvitee", "20"}}) {
-      assertEnvelope(root.put("/api/option/", new JsonObject().put("key", kv[0]).put("value", kv[1])));
+      ok(root.put("/api/option/", new JsonObject().put("key", kv[0]).put("value", kv[1])));
     }
     int inviter = h.createUser(root, "inviter", "inviterpass", Roles.COMMON);
-    ApiClient inviterClient = h.login("inviter", "inviterpass");
-    String aff = inviterClient.get("/api/user/aff").json().getString("data");
+    String aff = ok(h.login("inviter", "inviterpass").get("/api/user/aff")).json().getString("data");
     assertThat(aff).hasSize(4);
-    long before = h.sql("SELECT quota FROM users WHERE id = $1", inviter).iterator().next().getLong(0);
-    ApiClient.Resp reg = h.client().post("/api/user/register", new JsonObject().put("username", "newbie")
-        .put("password", "newbiepass").put("aff_code", aff));
-    assertEnvelope(reg);
-    var newbie = h.sql("SELECT id, quota, inviter_id, role FROM users WHERE username = 'newbie'").iterator().next();
+    long before = row("SELECT quota FROM users WHERE id = $1", inviter).getLong(0);
+    // RegisterForm.js
+    ok(h.client().post("/api/user/register", new JsonObject().put("username", "newbie").put("password",
+        "newbiepass").put("password2", "newbiepass").put("email", "").put("verification_code", "")
+        .put("aff_code", aff)));
+    Row newbie = row("SELECT id, quota, inviter_id, role FROM users WHERE username = 'newbie'");
     assertThat(newbie.getLong(1)).isEqualTo(120L);
     assertThat(newbie.getInteger(2)).isEqualTo(inviter);
     assertThat(newbie.getInteger(3)).isEqualTo(1);
-    assertThat(h.sql("SELECT quota FROM users WHERE id = $1", inviter).iterator().next().getLong(0))
-        .isEqualTo(before + 30);
-    assertThat(h.sql("SELECT count(*) FROM logs WHERE type = 4 AND user_id = $1", newbie.getInteger(0)).iterator()
-        .next().getLong(0)).isEqualTo(2L);
-    assertThat(h.sql("SELECT count(*) FROM tokens WHERE user_id = $1 AND name = 'default' AND unlimited_quota",
-        newbie.getInteger(0)).iterator().next().getLong(0)).isEqualTo(1L);
-    assertThat(h.client().post("/api/user/register", new JsonObject().put("username", "newbie")
-        .put("password", "newbiepass")).status()).isEqualTo(409);
-    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "RegisterEnabled").put("value", false)));
-    ApiClient.Resp closed = h.client().post("/api/user/register", new JsonObject().put("username", "late")
-        .put("password", "latepass1"));
-    assertThat(closed.status()).isEqualTo(403);
-    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "RegisterEnabled").put("value", "true")));
-    ApiClient.Resp options = root.get("/api/option/");
-    assertThat(options.array().stream().map(JsonObject.class::cast).map(o -> o.getString("key")))
-        .contains("QuotaForNewUser", "SystemName").doesNotContain("SMTPToken", "MessagePusherToken",
-            "WebhookSecret");
-    ApiClient.Resp status = h.client().get("/api/status");
-    assertThat(status.obj().fieldNames()).contains("version", "start_time", "email_verification", "github_oauth",
-        "github_client_id", "lark_client_id", "system_name", "logo", "footer_html", "wechat_qrcode", "wechat_login",
-        "server_address", "turnstile_check", "turnstile_site_key", "top_up_link", "chat_link", "quota_per_unit",
-        "display_in_currency", "oidc");
+    assertThat(row("SELECT quota FROM users WHERE id = $1", inviter).getLong(0)).isEqualTo(before + 30);
+    assertThat(count("SELECT count(*) FROM logs WHERE type = 4 AND user_id = $1", newbie.getInteger(0)))
+        .isEqualTo(2L);
+    assertThat(count("SELECT count(*) FROM tokens WHERE user_id = $1 AND name = 'default' AND unlimited_quota",
+        newbie.getInteger(0))).isEqualTo(1L);
+    assertThat(RoleMatrixTest.refused(h.client().post("/api/user/register", new JsonObject()
+        .put("username", "newbie").put("password", "newbiepass")))).contains("用户名已存在");
+    ok(root.put("/api/option/", new JsonObject().put("key", "RegisterEnabled").put("value", "false")));
+    assertThat(RoleMatrixTest.refused(h.client().post("/api/user/register", new JsonObject()
+        .put("username", "late").put("password", "latepass1")))).contains("注册");
+    ok(root.put("/api/option/", new JsonObject().put("key", "RegisterEnabled").put("value", "true")));
   }
 
   @Test
+  @Order(9)
   void integrationOptionsAreAcceptedSecretsHiddenAndTogglesNeedTheirSettings() {
-    ApiClient.Resp refused = root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled")
-        .put("value", "true"));
-    assertThat(refused.status()).isEqualTo(400);
-    assertThat(refused.message()).contains("GitHubClientId");
-    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubClientId").put("value", "cid")));
-    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubClientSecret").put("value", "shh")));
-    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "TurnstileSecretKey").put("value", "shh2")));
-    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled").put("value", true)));
+    assertThat(RoleMatrixTest.refused(root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled")
+        .put("value", "true")))).contains("GitHubClientId");
+    ok(root.put("/api/option/", new JsonObject().put("key", "GitHubClientId").put("value", "cid")));
+    ok(root.put("/api/option/", new JsonObject().put("key", "GitHubClientSecret").put("value", "shh")));
+    ok(root.put("/api/option/", new JsonObject().put("key", "TurnstileSecretKey").put("value", "shh2")));
+    ok(root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled").put("value", "true")));
     String all = root.get("/api/option/").raw();
     assertThat(all).contains("GitHubClientId").doesNotContain("shh").doesNotContain("TurnstileSecretKey");
-    ApiClient.Resp status = h.client().get("/api/status");
+    ApiClient.Resp status = ok(h.client().get("/api/status"));
     assertThat(status.obj().getBoolean("github_oauth")).isTrue();
     assertThat(status.obj().getString("github_client_id")).isEqualTo("cid");
-    assertThat(h.sql("SELECT content FROM logs WHERE type = 3 AND content LIKE '%GitHubClientSecret%'").iterator()
-        .next().getString(0)).doesNotContain("shh");
-    assertEnvelope(root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled").put("value", false)));
+    assertThat(row("SELECT content FROM logs WHERE type = 3 AND content LIKE '%GitHubClientSecret%'").getString(0))
+        .doesNotContain("shh");
+    ok(root.put("/api/option/", new JsonObject().put("key", "GitHubOAuthEnabled").put("value", "false")));
   }
 
   @Test
-  @Order(Integer.MAX_VALUE)
-  void changingRootsPasswordClearsTheDefaultPasswordWarning() {
-    assertThat(h.client().get("/api/status").obj().getBoolean("root_password_is_default")).isTrue();
-    assertEnvelope(root.put("/api/user/self", new JsonObject().put("password", "rootpass-new1")));
-    ApiClient.Resp status = h.client().get("/api/status");
-    assertThat(status.obj().getBoolean("root_password_is_default")).isFalse();
-    assertThat(status.message()).isEmpty();
-    assertThat(root.get("/api/user/self").success()).as("root keeps its session").isTrue();
-    assertThat(h.client().post("/api/user/login", new JsonObject().put("username", "root")
-        .put("password", "123456")).status()).isEqualTo(401);
-  }
-
-  @Test
+  @Order(10)
   void concurrentRedeemsOfOneCodeCreditOnce() {
-    ApiClient.Resp codes = root.post("/api/redemption/", new JsonObject().put("name", "promo").put("quota", 7000)
-        .put("count", 3));
-    assertEnvelope(codes);
-    assertThat(codes.array()).hasSize(3);
-    String code = codes.array().getString(0);
-    assertThat(code).matches("[0-9a-f]{32}");
+    String code = ok(root.post("/api/redemption/", new JsonObject().put("name", "promo").put("quota", 7000)
+        .put("count", 1))).array().getString(0);
     int userId = h.createUser(root, "redeemer", "redeemerpass", Roles.COMMON);
     ApiClient user = h.login("redeemer", "redeemerpass");
-    long before = h.sql("SELECT quota FROM users WHERE id = $1", userId).iterator().next().getLong(0);
+    long before = row("SELECT quota FROM users WHERE id = $1", userId).getLong(0);
     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       all.add(h.web.post(h.apps.get(0).port(), "127.0.0.1", "/api/user/topup")
-          .putHeader("Cookie", "session=" + user.cookie).putHeader("X-Requested-With", "x")
+          .putHeader("Cookie", "session=" + user.cookie)
+          .putHeader("Origin", "http://127.0.0.1:" + h.apps.get(0).port())
           .sendJsonObject(new JsonObject().put("key", code)));
     }
     int credited = 0;
     for (var f : all) {
-      JsonObject body = ApiHarness.await(f, 30).bodyAsJsonObject();
+      HttpResponse<Buffer> response = ApiHarness.await(f, 30);
+      assertThat(response.statusCode()).isEqualTo(200);
+      JsonObject body = response.bodyAsJsonObject();
       if (body.getBoolean("success")) {
         credited++;
         assertThat(body.getLong("data")).isEqualTo(7000L);
@@ -283,19 +560,22 @@ class CompatibilityReplayTest {
       }
     }
     assertThat(credited).isEqualTo(1);
-    assertThat(h.sql("SELECT quota FROM users WHERE id = $1", userId).iterator().next().getLong(0))
-        .isEqualTo(before + 7000);
-    assertThat(h.sql("SELECT count(*) FROM logs WHERE type = 1 AND user_id = $1", userId).iterator().next()
-        .getLong(0)).isEqualTo(1L);
-    JsonObject row = root.get("/api/redemption/search?keyword=promo").array().stream().map(JsonObject.class::cast)
-        .filter(r -> r.getString("key").equals(code)).findFirst().orElseThrow();
-    assertThat(row.getInteger("status")).isEqualTo(3);
-    assertThat(root.put("/api/redemption/?status_only=1", new JsonObject().put("id", row.getInteger("id"))
-        .put("status", 1)).status()).isEqualTo(400);
-    // admin top-up (the payment hook)
-    assertEnvelope(root.post("/api/topup", new JsonObject().put("user_id", userId).put("quota", 500)
-        .put("remark", "order 42")));
-    assertThat(h.sql("SELECT quota FROM users WHERE id = $1", userId).iterator().next().getLong(0))
-        .isEqualTo(before + 7500);
+    assertThat(row("SELECT quota FROM users WHERE id = $1", userId).getLong(0)).isEqualTo(before + 7000);
+    assertThat(count("SELECT count(*) FROM logs WHERE type = 1 AND user_id = $1", userId)).isEqualTo(1L);
+    ok(root.post("/api/topup", new JsonObject().put("user_id", userId).put("quota", 500).put("remark", "order 42")));
+    assertThat(row("SELECT quota FROM users WHERE id = $1", userId).getLong(0)).isEqualTo(before + 7500);
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void changingRootsPasswordClearsTheDefaultPasswordWarning() {
+    assertThat(ok(h.client().get("/api/status")).obj().getBoolean("root_password_is_default")).isTrue();
+    ok(root.put("/api/user/self", new JsonObject().put("password", "rootpass-new1")));
+    ApiClient.Resp status = ok(h.client().get("/api/status"));
+    assertThat(status.obj().getBoolean("root_password_is_default")).isFalse();
+    assertThat(status.message()).isEmpty();
+    assertThat(root.get("/api/user/self").success()).as("root keeps its session").isTrue();
+    RoleMatrixTest.refused(h.client().post("/api/user/login", new JsonObject().put("username", "root")
+        .put("password", "123456")));
   }
 }

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Login lock-out by rate limit, tampered/expired/forged session cookies, cross-site request forgery, and channel
- * keys: encrypted in the database, absent from every response and from every log line.
+ * Login lock-out by rate limit, tampered/expired/forged session cookies (a bad cookie never discards a good one),
+ * cross-site request forgery and DNS rebinding (Host allow-list, same-origin writes and state-changing GETs without
+ * any custom header), and channel keys: encrypted in the database, absent from every response and from every log
+ * line.
  */
 class SecurityTest {
   private static final String CHANNEL_KEY = "sk-SECRETchannelKEY-0123456789abcdefXYZ";
@@ -36,7 +38,8 @@ class SecurityTest {
     logs.start();
     Logger rootLogger = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     rootLogger.addAppender(logs);
-    h = ApiHarness.start(1, Map.of(Settings.LOGIN_FAILURE_LIMIT.name(), "5"));
+    h = ApiHarness.start(1, Map.of(Settings.LOGIN_FAILURE_LIMIT.name(), "5",
+        Settings.ALLOWED_HOSTS.name(), "gate.example.test"));
     root = h.root();
   }
 
@@ -56,13 +59,13 @@ class SecurityTest {
     for (int i = 0; i < 5; i++) {
       ApiClient.Resp r = attacker.post("/api/user/login", new JsonObject().put("username", "victim")
           .put("password", "wrong-" + i));
-      assertThat(r.status()).isEqualTo(401);
-      assertThat(r.success()).isFalse();
+      assertThat(RoleMatrixTest.refused(r)).contains("用户名或密码错误");
     }
     ApiClient.Resp locked = h.client().post("/api/user/login", new JsonObject().put("username", "victim")
         .put("password", "rightpass1"));
     assertThat(locked.status()).isEqualTo(429);
     assertThat(locked.message()).contains("too many failed logins");
+    assertThat(locked.headers().get("Retry-After")).isEqualTo("900");
     assertThat(locked.headers().getAll("set-cookie")).isEmpty();
     h.createUser(root, "bystander", "rightpass2", Roles.COMMON);
     assertThat(h.client().post("/api/user/login", new JsonObject().put("username", "bystander")
@@ -136,25 +139,141 @@ class SecurityTest {
     assertThat(h.login("revokee", "revokee789").get("/api/user/self").success()).isTrue();
   }
 
+  private static long tokens(String name) {
+    return h.sql("SELECT count(*) FROM tokens WHERE name = $1", name).iterator().next().getLong(0);
+  }
+
+  /** A 403 of the same-origin policy, nothing else. */
+  private static void crossSite(ApiClient.Resp r, String why) {
+    assertThat(r.status()).as(why + ": " + r.raw()).isEqualTo(403);
+    assertThat(r.success()).isFalse();
+  }
+
   @Test
-  void forgedCrossSitePostsAreRefused() {
-    ApiClient noHeader = h.root();
-    noHeader.csrfHeader = false;
-    ApiClient.Resp r = noHeader.post("/api/token/", new JsonObject().put("name", "csrf"));
-    assertThat(r.status()).isEqualTo(403);
-    assertThat(r.message()).contains("X-Requested-With");
-    ApiClient crossSite = h.root();
-    crossSite.extraHeaders.put("Sec-Fetch-Site", "cross-site");
-    assertThat(crossSite.post("/api/token/", new JsonObject().put("name", "csrf")).status()).isEqualTo(403);
-    ApiClient evilOrigin = h.root();
-    evilOrigin.extraHeaders.put("Origin", "https://evil.example");
-    assertThat(evilOrigin.put("/api/option/", new JsonObject().put("key", "Notice").put("value", "pwned"))
-        .status()).isEqualTo(403);
-    assertThat(h.sql("SELECT count(*) FROM tokens WHERE name = 'csrf'").iterator().next().getLong(0)).isZero();
-    ApiClient sameOrigin = h.root();
-    sameOrigin.extraHeaders.put("Sec-Fetch-Site", "same-origin");
-    assertThat(sameOrigin.post("/api/token/", new JsonObject().put("name", "ok")).success()).isTrue();
-    assertThat(noHeader.get("/api/user/self").success()).as("reads need no header").isTrue();
+  void cookieWritesFromOtherSitesAreRefusedAndSameOriginOnesNeedNoCustomHeader() {
+    int port = h.apps.get(0).port();
+    ApiClient ui = h.root(); // One API's axios: cookie, Content-Type, same-origin Origin, no X-Requested-With
+    assertThat(ui.post("/api/token/", new JsonObject().put("name", "same-origin")).success()).isTrue();
+    ApiClient script = h.root();
+    script.browser = false; // a cookie script: no Origin, no Sec-Fetch-*: no browser, nothing to forge
+    assertThat(script.post("/api/token/", new JsonObject().put("name", "script")).success()).isTrue();
+
+    for (var forged : java.util.List.of(
+        Map.of("Sec-Fetch-Site", "cross-site"),
+        Map.of("Sec-Fetch-Site", "cross-site", "Origin", "http://127.0.0.1:" + port),
+        Map.of("Origin", "https://evil.example"),
+        Map.of("Sec-Fetch-Site", "same-site", "Origin", "https://evil.example"),
+        Map.of("Origin", "null"),
+        Map.of("Origin", "http://localhost:" + (port + 1)),
+        Map.of("Origin", "http://127.0.0.1:" + (port + 1)))) {
+      ApiClient c = h.root();
+      c.extraHeaders.putAll(forged);
+      crossSite(c.post("/api/token/", new JsonObject().put("name", "csrf")), forged.toString());
+      crossSite(c.put("/api/option/", new JsonObject().put("key", "Notice").put("value", "pwned")), forged.toString());
+    }
+    ApiClient referer = h.root();
+    referer.browser = false;
+    referer.extraHeaders.put("Referer", "https://evil.example/page");
+    crossSite(referer.post("/api/token/", new JsonObject().put("name", "csrf")), "foreign Referer");
+    referer.extraHeaders.put("Referer", "http://127.0.0.1:" + port + "/token");
+    assertThat(referer.post("/api/token/", new JsonObject().put("name", "referer")).success()).isTrue();
+
+    ApiClient rebound = h.root(); // DNS rebinding: the browser sees attacker.example as same-origin
+    rebound.virtualHost = "attacker.example";
+    rebound.extraHeaders.putAll(Map.of("Sec-Fetch-Site", "same-origin", "Origin", "http://attacker.example:" + port));
+    ApiClient.Resp foreignHost = rebound.post("/api/token/", new JsonObject().put("name", "csrf"));
+    crossSite(foreignHost, "foreign Host");
+    assertThat(foreignHost.message()).contains("attacker.example").contains("ALLOWED_HOSTS");
+    crossSite(rebound.get("/api/user/self"), "a cookie read through a foreign Host");
+
+    assertThat(tokens("csrf")).as("no forged write went through").isZero();
+    assertThat(h.sql("SELECT count(*) FROM options WHERE key = 'Notice'").iterator().next().getLong(0)).isZero();
+    ApiClient reads = h.root();
+    reads.extraHeaders.put("Sec-Fetch-Site", "same-origin");
+    assertThat(reads.get("/api/user/self").success()).as("same-origin reads").isTrue();
+
+    // an access token is no ambient credential: neither Host nor provenance matter
+    String accessToken = h.root().get("/api/user/token").json().getString("data");
+    ApiClient byToken = h.client();
+    byToken.accessToken = accessToken;
+    byToken.virtualHost = "attacker.example";
+    byToken.extraHeaders.putAll(Map.of("Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"));
+    assertThat(byToken.post("/api/token/", new JsonObject().put("name", "by-token")).success()).isTrue();
+  }
+
+  @Test
+  void aDnsRebindingLoginIsRefusedAndAllowedHostsLogIn() {
+    int port = h.apps.get(0).port();
+    JsonObject credentials = new JsonObject().put("username", "root").put("password", "123456");
+    for (String host : new String[] {"attacker.example", "gate.example.test.evil.example"}) {
+      ApiClient rebound = h.client();
+      rebound.virtualHost = host;
+      rebound.extraHeaders.putAll(Map.of("Sec-Fetch-Site", "same-origin", "Origin", "http://" + host + ":" + port));
+      ApiClient.Resp r = rebound.post("/api/user/login", credentials);
+      crossSite(r, host);
+      assertThat(r.headers().getAll("set-cookie")).as("no session for " + host).isEmpty();
+    }
+    ApiClient crossSiteLogin = h.client();
+    crossSiteLogin.extraHeaders.put("Origin", "https://evil.example");
+    crossSite(crossSiteLogin.post("/api/user/login", credentials), "login CSRF");
+
+    for (String host : new String[] {"localhost", "gate.example.test", "GATE.example.test."}) {
+      ApiClient allowed = h.client();
+      allowed.virtualHost = host;
+      allowed.extraHeaders.put("Origin", "http://" + host + ":" + port);
+      assertThat(allowed.post("/api/user/login", credentials).success()).as(host).isTrue();
+      assertThat(allowed.get("/api/user/self").success()).as(host).isTrue();
+    }
+    ApiClient console = h.client();
+    console.virtualHost = "console.example.test";
+    crossSite(console.post("/api/user/login", credentials), "before ServerAddress names it");
+    assertThat(root.put("/api/option/", new JsonObject().put("key", "ServerAddress")
+        .put("value", "https://console.example.test")).success()).isTrue();
+    assertThat(console.post("/api/user/login", credentials).success()).as("the host of ServerAddress").isTrue();
+    assertThat(root.put("/api/option/", new JsonObject().put("key", "ServerAddress").put("value", "")).success())
+        .isTrue();
+  }
+
+  @Test
+  void stateChangingGetsFromOtherSitesAreRefused() {
+    int id = h.createUser(root, "getter", "getterpass1", Roles.COMMON);
+    ApiClient user = h.login("getter", "getterpass1");
+    String first = user.get("/api/user/token").json().getString("data");
+    assertThat(first).hasSize(32);
+    ApiClient crossSite = user.on(h.client());
+    crossSite.extraHeaders.putAll(Map.of("Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "navigate"));
+    crossSite(crossSite.get("/api/user/token"), "access-token rotation");
+    assertThat(h.sql("SELECT access_token FROM users WHERE id = $1", id).iterator().next().getString(0))
+        .as("not rotated").isEqualTo(first);
+    crossSite(crossSite.get("/api/user/logout"), "logout");
+    crossSite(crossSite.get("/api/channel/test"), "test all channels (admin route: refused before the role)");
+    assertThat(user.get("/api/user/self").success()).as("still logged in").isTrue();
+    ApiClient typed = user.on(h.client()); // typed into the address bar
+    typed.extraHeaders.put("Sec-Fetch-Site", "none");
+    assertThat(typed.get("/api/user/token").json().getString("data")).isNotEqualTo(first);
+    assertThat(crossSite.get("/api/user/self").success()).as("plain reads are not state-changing").isTrue();
+    assertThat(user.get("/api/user/logout").success()).isTrue();
+    assertThat(user.get("/api/user/self").status()).isEqualTo(401);
+  }
+
+  @Test
+  void aBadSessionCookieBeforeAGoodOneKeepsTheUserLoggedIn() {
+    ApiClient good = h.root();
+    String valid = good.cookie;
+    String tampered = valid.substring(0, valid.length() - 2) + (valid.endsWith("AA") ? "BB" : "AA");
+    for (String bad : new String[] {"garbage", "", tampered, "\"x.y\"", "1.100.0.AAAA"}) {
+      ApiClient both = h.client();
+      both.extraHeaders.put("Cookie", "session=" + bad + "; lang=en; session=" + valid);
+      ApiClient.Resp self = both.get("/api/user/self");
+      assertThat(self.success()).as("bad cookie '" + bad + "' first").isTrue();
+      assertThat(self.headers().getAll("set-cookie")).as("the good cookie is not cleared").isEmpty();
+      assertThat(both.post("/api/token/", new JsonObject().put("name", "two-cookies")).success()).isTrue();
+    }
+    ApiClient onlyBad = h.client();
+    onlyBad.extraHeaders.put("Cookie", "session=garbage; session=" + tampered);
+    ApiClient.Resp refused = onlyBad.get("/api/user/self");
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.headers().getAll("set-cookie")).anyMatch(c -> c.startsWith("session=;") || c.contains("Max-Age=0"));
   }
 
   @Test
@@ -179,7 +298,7 @@ class SecurityTest {
     assertThat(root.put("/api/channel/", new JsonObject().put("id", id).put("key", masked)).success()).isTrue();
     h.createUser(root, "chadmin", "chadmin123", Roles.ADMIN);
     ApiClient.Resp adminReveal = h.login("chadmin", "chadmin123").get("/api/channel/" + id + "/key");
-    assertThat(adminReveal.status()).as("only root reads a key").isEqualTo(403);
+    assertThat(RoleMatrixTest.refused(adminReveal)).as("only root reads a key").contains("权限不足");
     assertThat(adminReveal.raw()).doesNotContain(CHANNEL_KEY);
     ApiClient.Resp reveal = root.get("/api/channel/" + id + "/key");
     assertThat(reveal.obj().getString("key")).isEqualTo(CHANNEL_KEY);
@@ -189,8 +308,8 @@ class SecurityTest {
     io.onegate.common.crypto.KeyCipher oldCipher = new io.onegate.common.crypto.KeyCipher("old-crypto-secret-123456");
     h.sql("UPDATE channels SET key = $2 WHERE id = $1", id, oldCipher.encrypt(CHANNEL_KEY));
     assertThat(root.get("/api/channel/" + id).obj().getString("key_masked")).contains("unreadable");
-    assertThat(root.post("/api/channel/rekey", new JsonObject().put("old_secret", "wrong-secret-1234567")).status())
-        .isEqualTo(400);
+    assertThat(RoleMatrixTest.refused(root.post("/api/channel/rekey", new JsonObject().put("old_secret",
+        "wrong-secret-1234567")))).contains("nothing was changed");
     ApiClient.Resp rekeyed = root.post("/api/channel/rekey", new JsonObject().put("old_secret",
         "old-crypto-secret-123456"));
     assertThat(rekeyed.json().getInteger("data")).as(rekeyed.raw()).isEqualTo(1);

@@ -372,20 +372,23 @@ class ConsolePagesTest {
     browser.screenshot("redemptions");
     browser.open("/setting");
     WebElement ratio = browser.await(By.cssSelector("textarea[data-option=ModelRatio]"));
-    assertThat(ratio.getAttribute("value")).contains("\"gpt-3.5-turbo\": 0.75");
+    assertThat(ratio.getAttribute("value")).as("the ratios in effect, built-in ones included")
+        .contains("\"gpt-3.5-turbo\": 0.75").contains("\"gpt-4\": 15");
     ratio.clear();
     ratio.sendKeys("{\"gpt-4o-mini\": -1}");
     WebElement section = browser.driver.findElement(By.cssSelector("form[data-section='set.ratios']"));
     section.findElement(By.cssSelector("button[type=submit]")).click();
     assertThat(section.findElement(By.cssSelector(".field-error")).getText()).contains("non-negative");
-    assertThat(option("ModelRatio")).isEqualTo("{\"gpt-4o-mini\":0.075,\"gpt-3.5-turbo\":0.75}");
+    assertThat(new JsonObject(option("ModelRatio")).getDouble("gpt-3.5-turbo")).as("unchanged").isEqualTo(0.75);
     ratio.clear();
     ratio.sendKeys("{\"gpt-4o-mini\": 0.1}");
     section.findElement(By.cssSelector("button[type=submit]")).click();
     browser.awaitText(By.cssSelector("form[data-section='set.ratios'] [data-testid=form-message]"), "saved");
-    assertThat(option("ModelRatio")).isEqualTo("{\"gpt-4o-mini\":0.1}");
+    JsonObject ratios = new JsonObject(option("ModelRatio"));
+    assertThat(ratios.getDouble("gpt-4o-mini")).isEqualTo(0.1);
+    assertThat(ratios.getDouble("gpt-3.5-turbo")).as("back to the built-in ratio").isEqualTo(0.25);
     assertThat(stack.row("SELECT value FROM options WHERE key = 'ModelRatio'").getString(0))
-        .isEqualTo("{\"gpt-4o-mini\":0.1}");
+        .as("only what differs from the built-in table is stored").isEqualTo("{\"gpt-4o-mini\":0.1}");
     WebElement auto = browser.driver.findElement(By.cssSelector("input[data-option=AutomaticDisableChannelEnabled]"));
     auto.click();
     browser.driver.findElement(By.cssSelector("form[data-section='set.channels'] button[type=submit]")).click();
@@ -431,7 +434,7 @@ class ConsolePagesTest {
     browser.open("/setting");
     browser.await(By.cssSelector("[data-testid=forbidden]"));
     Object refused = browser.asyncJs("const done = arguments[arguments.length - 1];"
-        + "fetch('/api/channel/?p=0', {credentials: 'same-origin', headers: {'X-Requested-With': 'XMLHttpRequest'}})"
+        + "fetch('/api/channel/?p=0', {credentials: 'same-origin'})"
         + ".then(r => r.json()).then(j => done(j.success + ':' + j.message));");
     assertThat(refused).asString().startsWith("false:").contains("权限不足");
     browser.open("/log");
@@ -527,6 +530,64 @@ class ConsolePagesTest {
     assertThat(alice.getLong("quota")).isEqualTo(1_000_000);
     assertThat(alice.getString("group")).isEqualTo("vip");
     assertThat(alice.getString("password")).as("password untouched").isEqualTo(hashBefore);
+  }
+
+  @Test
+  @Order(12)
+  void theChannelEditorListsModelsWithoutAPriceAndRootPricesThemInline() throws Exception {
+    stack.ok(PUT, "/api/option/", new JsonObject().put("key", "SelfUseModeEnabled").put("value", "false"));
+    login("root", rootPassword);
+    browser.open("/channel/add");
+    browser.await(By.cssSelector("[data-testid=channel-form]"));
+    WebElement custom = browser.driver.findElement(By.cssSelector("input[aria-label='Add a model name']"));
+    custom.sendKeys("gpt-4o-mini, qwen2.5:0.5b, my-alias, my-local\n");
+    browser.driver.findElement(By.name("model_mapping")).sendKeys("{\"my-alias\": \"gpt-4o-mini\"}");
+    By box = By.cssSelector("[data-testid=unpriced-models]");
+    browser.waiting().until(d -> unpriced().equals(List.of("qwen2.5:0.5b", "my-local")));
+    assertThat(browser.driver.findElement(By.cssSelector("[data-testid=unpriced-policy]")).getText())
+        .contains("refused").contains("SelfUseModeEnabled");
+    browser.screenshot("channel-unpriced");
+
+    // the other policy: served free
+    stack.ok(PUT, "/api/option/", new JsonObject().put("key", "SelfUseModeEnabled").put("value", "true"));
+    new Select(browser.driver.findElement(By.cssSelector("[data-testid=channel-type]"))).selectByValue("8");
+    browser.awaitText(By.cssSelector("[data-testid=unpriced-policy]"), "served free");
+
+    // a ratio for one, a per-call price for the other, right here
+    WebElement qwen = browser.driver.findElement(By.cssSelector(".price-row[data-model='qwen2.5:0.5b']"));
+    qwen.findElement(By.cssSelector("[data-testid=price-value]")).sendKeys("0.5");
+    qwen.findElement(By.cssSelector("[data-testid=set-price]")).click();
+    browser.waiting().until(d -> unpriced().equals(List.of("my-local")));
+    WebElement local = browser.driver.findElement(By.cssSelector(".price-row[data-model='my-local']"));
+    new Select(local.findElement(By.cssSelector("[data-testid=price-kind]"))).selectByValue("ModelPrice");
+    local.findElement(By.cssSelector("[data-testid=price-value]")).sendKeys("0.002");
+    local.findElement(By.cssSelector("[data-testid=set-price]")).click();
+    browser.waiting().until(d -> !d.findElement(box).isDisplayed());
+    JsonObject ratios = new JsonObject(stack.row("SELECT value FROM options WHERE key = 'ModelRatio'").getString(0));
+    assertThat(ratios.getDouble("qwen2.5:0.5b")).isEqualTo(0.5);
+    assertThat(ratios.getDouble("gpt-4o-mini")).as("the earlier edit is kept").isEqualTo(0.1);
+    assertThat(new JsonObject(stack.row("SELECT value FROM options WHERE key = 'ModelPrice'").getString(0))
+        .getDouble("my-local")).isEqualTo(0.002);
+    assertThat(stack.count("SELECT count(*) FROM channels WHERE models LIKE '%qwen2.5%'"))
+        .as("nothing saved but the prices").isZero();
+
+    // an admin sees the list but root sets prices
+    stack.ok(PUT, "/api/option/", new JsonObject().put("key", "SelfUseModeEnabled").put("value", "false"));
+    browser.driver.manage().deleteAllCookies();
+    browser.js("localStorage.clear()");
+    login("bob", "bobpass123");
+    browser.open("/channel/add");
+    browser.await(By.cssSelector("[data-testid=channel-form]"));
+    browser.driver.findElement(By.cssSelector("input[aria-label='Add a model name']")).sendKeys("bob-model\n");
+    browser.waiting().until(d -> unpriced().equals(List.of("bob-model")));
+    assertThat(browser.driver.findElement(box).getText()).contains("root user").contains("refused");
+    assertThat(browser.all(By.cssSelector("[data-testid=set-price]"))).isEmpty();
+  }
+
+  /** The models the channel editor lists as having no price (empty while the list is hidden). */
+  private List<String> unpriced() {
+    return browser.all(By.cssSelector("[data-testid=unpriced-models]:not([hidden]) .price-row")).stream()
+        .map(e -> e.getAttribute("data-model")).toList();
   }
 
   private void assertNoHorizontalOverflow() {

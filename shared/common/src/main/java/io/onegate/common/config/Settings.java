@@ -87,6 +87,12 @@ public final class Settings {
   public static final Setting<String> BIND_ADDRESS = of("BIND_ADDRESS", "IP address", "127.0.0.1",
       "Address the HTTP servers (gateway PORT, workers' health ports) listen on; 0.0.0.0 for every interface (what a "
           + "container or a node behind a load balancer needs).", Parsers::string);
+  public static final Setting<List<HostPattern>> ALLOWED_HOSTS = of("ALLOWED_HOSTS",
+      "comma-separated host names, optional :port", "",
+      "Host names browsers may use to reach the console and /api with a session cookie, besides localhost, "
+          + "127.0.0.1, ::1, any IP address and the host of the ServerAddress option (DNS-rebinding defence: a "
+          + "cookie login or cookie request for another Host is refused). Access tokens are not affected.",
+      HostPattern::parseList);
   public static final Setting<Integer> HAZELCAST_PORT = of("HAZELCAST_PORT", "integer 1-65535", "5701",
       "First port tried by this process's Hazelcast member (the next free one is used).", intRange(1, 65535));
   public static final Setting<Integer> BILLING_WORKER_PORT = of("BILLING_WORKER_PORT", "integer 0-65535", "3001",
@@ -188,7 +194,7 @@ public final class Settings {
       CRITICAL_RATE_LIMIT, LOGIN_FAILURE_LIMIT, INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE,
       FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
-      HAZELCAST_INTERFACE, BIND_ADDRESS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
+      HAZELCAST_INTERFACE, BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
       EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
       // health worker
       CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,

@@ -58,16 +58,8 @@ public final class PriceBook {
   }
 
   public static PriceBook from(Options options) {
-    Map<String, Double> models = new HashMap<>(DefaultRatios.MODEL);
-    models.putAll(doubles(options.get("ModelRatio")));
-    Map<String, Double> completions = new HashMap<>(DefaultRatios.COMPLETION);
-    completions.putAll(doubles(options.get("CompletionRatio")));
-    Map<String, Double> groups = doubles(options.get("GroupRatio"));
-    if (groups.isEmpty()) {
-      groups = doubles(io.onegate.common.options.OptionDefaults.ALL.get("GroupRatio"));
-    }
     Map<String, ModelPrice> prices = new HashMap<>();
-    JsonObject priceJson = json(options.get("ModelPrice"));
+    JsonObject priceJson = PriceTables.modelPrices(options);
     for (String model : priceJson.fieldNames()) {
       Object v = priceJson.getValue(model);
       if (v instanceof JsonObject p) {
@@ -77,7 +69,8 @@ public final class PriceBook {
         prices.put(model, new ModelPrice(0, 0, n.doubleValue()));
       }
     }
-    return new PriceBook(models, completions, groups, prices, options.doubleValue("QuotaPerUnit"),
+    return new PriceBook(PriceTables.modelRatios(options), PriceTables.completionRatios(options),
+        PriceTables.groupRatios(options), prices, options.doubleValue("QuotaPerUnit"),
         options.longValue("PreConsumedQuota"));
   }
 
@@ -90,16 +83,26 @@ public final class PriceBook {
     if (!knowsGroup(group)) {
       return Optional.empty();
     }
+    if (!priced(model, channelType)) {
+      return Optional.empty();
+    }
     String name = stripInternetSuffix(model);
     ModelPrice explicit = modelPrice.get(name);
     Double ratio = modelRatio.get(name + "(" + channelType + ")");
     if (ratio == null) {
       ratio = modelRatio.get(name);
     }
-    if (explicit == null && ratio == null) {
-      return Optional.empty();
-    }
     return Optional.of(new Price(ratio == null ? 0 : ratio, completionRatio(name), groupRatio(group), explicit));
+  }
+
+  /**
+   * True when {@code model} (the upstream model after mapping) has a ratio (also {@code name(channelType)}) or a
+   * {@code ModelPrice} entry; requests for other models are unpriced.
+   */
+  public boolean priced(String model, int channelType) {
+    String name = stripInternetSuffix(model);
+    return modelPrice.containsKey(name) || modelRatio.containsKey(name + "(" + channelType + ")")
+        || modelRatio.containsKey(name);
   }
 
   /** True when {@code group} is defined in {@code GroupRatio}. */
@@ -301,30 +304,7 @@ public final class PriceBook {
     return model;
   }
 
-  private static Map<String, Double> doubles(String raw) {
-    Map<String, Double> out = new HashMap<>();
-    JsonObject json = json(raw);
-    for (String key : json.fieldNames()) {
-      Object v = json.getValue(key);
-      if (v instanceof Number n) {
-        out.put(key, n.doubleValue());
-      }
-    }
-    return out;
-  }
-
   private static double num(JsonObject o, String key) {
     return o.getValue(key) instanceof Number n ? n.doubleValue() : 0.0;
-  }
-
-  private static JsonObject json(String raw) {
-    if (raw == null || raw.isBlank()) {
-      return new JsonObject();
-    }
-    try {
-      return new JsonObject(raw);
-    } catch (RuntimeException e) {
-      return new JsonObject();
-    }
   }
 }
