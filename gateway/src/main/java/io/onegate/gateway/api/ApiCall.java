@@ -25,9 +25,10 @@ public record ApiCall(RoutingContext ctx, Principal principal) {
     }
   }
 
+  /** A query parameter, trimmed ("" when absent); text PostgreSQL cannot store is refused ({@link Body#checkText}). */
   public String query(String name) {
     String v = ctx.request().getParam(name);
-    return v == null ? "" : v.trim();
+    return v == null ? "" : Body.checkText(v, "query parameter " + name).trim();
   }
 
   /** An optional integer query parameter; malformed is a 400. */
@@ -53,8 +54,10 @@ public record ApiCall(RoutingContext ctx, Principal principal) {
     }
   }
 
-  public String clientIp() {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  /** The client's address ({@code TRUSTED_PROXIES} applied; set by the first {@code /api} handler). */
+  public ClientAddress clientAddress() {
+    ClientAddress address = ctx.get(ManagementApi.CLIENT_ADDRESS);
+    return address == null ? ClientAddress.UNKNOWN : address;
   }
 
   /** A LIKE pattern matching values starting with {@code prefix} (wildcards escaped). */

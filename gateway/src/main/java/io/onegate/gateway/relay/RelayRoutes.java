@@ -6,6 +6,7 @@ import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
 import io.onegate.common.domain.ChannelRepository;
 import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.crypto.TokenVault;
 import io.onegate.common.kafka.KafkaSupport;
 import io.onegate.common.kafka.Topics;
 import io.onegate.common.process.ProcessRuntime;
@@ -62,7 +63,7 @@ public final class RelayRoutes {
     Config config = runtime.config();
     Vertx vertx = runtime.vertx();
     SnapshotLoader loader = new SnapshotLoader(runtime.pg(),
-        new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)));
+        new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)), TokenVault.fromConfig(config));
     return StateStore.start(vertx, loader, Duration.ofSeconds(config.get(Settings.SYNC_FREQUENCY)))
         .compose(state -> vertx.executeBlocking(() -> services(runtime, state), false)
             .map(services -> {

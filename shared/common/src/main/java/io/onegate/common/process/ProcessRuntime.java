@@ -43,6 +43,7 @@ public final class ProcessRuntime {
   private final Admin kafkaAdmin;
   private final PrometheusMeterRegistry metrics;
   private final ReadinessChecks readiness;
+  private final MetricsEndpoint metricsEndpoint;
   private volatile boolean closed;
 
   private ProcessRuntime(Config config, Vertx vertx, HazelcastClusterManager clusterManager, Pool pg,
@@ -53,6 +54,7 @@ public final class ProcessRuntime {
     this.pg = pg;
     this.kafkaAdmin = kafkaAdmin;
     this.metrics = metrics;
+    this.metricsEndpoint = MetricsEndpoint.fromConfig(config, metrics);
     this.readiness = new ReadinessChecks(vertx, 3000)
         .add("postgres", () -> pg.query("SELECT 1").execute())
         .add("kafka", () -> KafkaSupport.ping(kafkaAdmin))
@@ -88,6 +90,7 @@ public final class ProcessRuntime {
                 PgPools.create(vertx, dsn, config.get(Settings.SQL_MAX_OPEN_CONNS)), KafkaSupport.admin(config),
                 metrics))
             .compose(runtime -> runtime.ensureTopicsOrRetry().map(runtime))
+            .compose(runtime -> runtime.metricsEndpoint.listen(vertx).map(runtime))
             .onFailure(err -> vertx.close()));
   }
 
@@ -126,7 +129,9 @@ public final class ProcessRuntime {
       if (!"slave".equals(config.get(Settings.NODE_TYPE))) {
         Migrations.migrate(dsn, config.get(Settings.STARTUP_TIMEOUT).intValue());
         RootBootstrap.createRootIfNeeded(dsn, config.find(Settings.INITIAL_ROOT_TOKEN),
-            config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN), Clock.systemUTC());
+            config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN), config.find(Settings.CRYPTO_SECRET)
+                .or(() -> config.find(Settings.SESSION_SECRET)).map(io.onegate.common.crypto.TokenVault::new),
+            Clock.systemUTC());
       }
       return null;
     }, false);
@@ -154,6 +159,11 @@ public final class ProcessRuntime {
 
   public PrometheusMeterRegistry metrics() {
     return metrics;
+  }
+
+  /** {@code /metrics} of this runtime's processes (mounted by them, or on its own port: {@link MetricsEndpoint}). */
+  public MetricsEndpoint metricsEndpoint() {
+    return metricsEndpoint;
   }
 
   public ReadinessChecks readiness() {
