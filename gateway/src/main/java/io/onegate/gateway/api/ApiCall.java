@@ -25,9 +25,17 @@ public record ApiCall(RoutingContext ctx, Principal principal) {
     }
   }
 
-  /** A query parameter, trimmed ("" when absent); text PostgreSQL cannot store is refused ({@link Body#checkText}). */
+  /**
+   * A query parameter, trimmed ("" when absent); a malformed query string (bad %-escapes) and text PostgreSQL cannot
+   * store ({@link Body#checkText}) are refused.
+   */
   public String query(String name) {
-    String v = ctx.request().getParam(name);
+    String v;
+    try {
+      v = ctx.request().getParam(name);
+    } catch (IllegalArgumentException e) { // the query string is decoded on first use
+      throw ApiException.badRequest("malformed query string (an invalid %-escape)");
+    }
     return v == null ? "" : Body.checkText(v, "query parameter " + name).trim();
   }
 
