@@ -16,8 +16,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * What the management routes share: the database, the clock and random source, password hashing, the channel-key
- * cipher, the vault of relay keys and access tokens, and the two side effects of a committed change: a {@link ChangeNotice} to every gateway and a manage
- * log (type 3) naming who did what.
+ * cipher, the vault of relay keys and access tokens, and the two side effects of a committed change: a
+ * {@link ChangeNotice} to every gateway and a manage log (type 3) naming who did what.
  */
 public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator random, Passwords passwords,
                          KeyCipher cipher, TokenVault vault, BalanceSync balances) {

@@ -131,8 +131,8 @@ final class ChannelRoutes {
                 String plain = null;
                 if (!io.onegate.common.crypto.KeyCipher.isEncrypted(stored)) {
                   plain = stored;
-                } else if (!readable(api.cipher(), stored)) {
-                  if (readable(old, stored)) {
+                } else if (!api.cipher().canDecrypt(stored)) {
+                  if (old.canDecrypt(stored)) {
                     plain = old.decrypt(stored);
                   } else {
                     unreadable.add(row.getInteger("id"));
@@ -157,15 +157,6 @@ final class ChannelRoutes {
           api.notice(ChangeNotice.Kind.CHANNEL, 0); // id 0: every gateway reloads its whole snapshot (tokens too)
           return count;
         });
-  }
-
-  private static boolean readable(io.onegate.common.crypto.KeyCipher cipher, String stored) {
-    try {
-      cipher.decrypt(stored);
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
-    }
   }
 
   private Future<?> test(ApiCall call) {

@@ -62,7 +62,8 @@ final class IdentityRoutes {
           return guard.admitLogin(call.clientAddress());
         })
         .compose(attempt -> api.pg().preparedQuery("SELECT id, username, password, display_name, role, status "
-                + "FROM users WHERE (username = $1 OR (email = $1 AND email <> '')) AND status <> 3 ORDER BY id LIMIT 1")
+                + "FROM users WHERE (username = $1 OR (email = $1 AND email <> '')) AND status <> 3 "
+                + "ORDER BY id LIMIT 1")
             .execute(Tuple.of(username))
             .compose(rows -> {
               Row user = rows.size() == 0 ? null : rows.iterator().next();

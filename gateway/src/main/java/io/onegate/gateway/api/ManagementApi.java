@@ -63,8 +63,7 @@ public final class ManagementApi {
           + "survive a restart and are valid on this node only");
       return TokenKeys.alnum(random, 48);
     });
-    String cryptoSecret = config.find(Settings.CRYPTO_SECRET).or(() -> config.find(Settings.SESSION_SECRET))
-        .orElse(secret);
+    String cryptoSecret = KeyCipher.cryptoSecret(config).orElse(secret);
     TokenVault vault = new TokenVault(cryptoSecret);
     ApiContext api = new ApiContext(runtime.vertx(), runtime.pg(), clock, random, new Passwords(runtime.vertx()),
         new KeyCipher(cryptoSecret), vault, collaborators.liveBalances());

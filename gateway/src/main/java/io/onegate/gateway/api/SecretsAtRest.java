@@ -99,8 +99,9 @@ final class SecretsAtRest {
             + "FOR UPDATE", "UPDATE tokens SET key = $4, key_digest = $2, key_sealed = $3 WHERE id = $1", true,
         "tokens")
         .compose(tokens -> rekey(sql, old, "SELECT id, access_token_sealed AS sealed FROM users WHERE "
-                + "access_token_sealed IS NOT NULL ORDER BY id FOR UPDATE", "UPDATE users SET access_token_digest = $2, "
-                + "access_token_sealed = $3 WHERE id = $1", false, "users' access tokens")
+                + "access_token_sealed IS NOT NULL ORDER BY id FOR UPDATE",
+            "UPDATE users SET access_token_digest = $2, access_token_sealed = $3 WHERE id = $1", false,
+            "users' access tokens")
             .map(users -> tokens + users));
   }
 
@@ -113,10 +114,10 @@ final class SecretsAtRest {
           List<Integer> unreadable = new ArrayList<>();
           for (Row r : rows) {
             String sealed = r.getString("sealed");
-            if (opens(vault, sealed)) {
+            if (vault.canOpen(sealed)) {
               continue;
             }
-            if (!opens(old, sealed)) {
+            if (!old.canOpen(sealed)) {
               unreadable.add(r.getInteger("id"));
               continue;
             }
@@ -133,15 +134,6 @@ final class SecretsAtRest {
         }, false))
         .compose(updates -> updates.isEmpty() ? Future.succeededFuture(0)
             : sql.preparedQuery(update).executeBatch(updates).map(updates.size()));
-  }
-
-  private static boolean opens(TokenVault vault, String sealed) {
-    try {
-      vault.open(sealed);
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
-    }
   }
 
   private static String abbreviate(List<Integer> ids) {

@@ -21,8 +21,8 @@ import java.util.Optional;
  * relay's in-memory key index follows at once.
  */
 final class TokenRoutes {
-  private static final String COLUMNS = "id, user_id, key, key_sealed, status, name, created_time, accessed_time, expired_time, "
-      + "remain_quota, unlimited_quota, used_quota, models, subnet";
+  private static final String COLUMNS = "id, user_id, key, key_sealed, status, name, created_time, accessed_time, "
+      + "expired_time, remain_quota, unlimited_quota, used_quota, models, subnet";
   private static final Map<String, String> ORDERS = Map.of(
       "remain_quota", "remain_quota DESC, id DESC", "used_quota", "used_quota DESC, id DESC");
   private static final int MAX_TOKENS_PER_USER = 1000;

@@ -2,7 +2,6 @@ package io.onegate.common.crypto;
 
 import io.onegate.common.config.Config;
 import io.onegate.common.config.ConfigException;
-import io.onegate.common.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -43,7 +42,7 @@ public final class TokenVault {
 
   /** The vault of a process: the same secret rule as {@link KeyCipher#fromConfig}. */
   public static TokenVault fromConfig(Config config) {
-    return config.find(Settings.CRYPTO_SECRET).or(() -> config.find(Settings.SESSION_SECRET))
+    return KeyCipher.cryptoSecret(config)
         .map(TokenVault::new)
         .orElseThrow(() -> new ConfigException("CRYPTO_SECRET is not set (nor SESSION_SECRET): expected a secret of "
             + "16+ characters shared by every process, used to store relay keys and access tokens"));
@@ -62,6 +61,11 @@ public final class TokenVault {
   /** The sealed secret in clear; throws {@link IllegalStateException} when another secret sealed it. */
   public String open(String sealed) {
     return cipher.decrypt(sealed);
+  }
+
+  /** True when this vault's secret sealed {@code sealed}. */
+  public boolean canOpen(String sealed) {
+    return cipher.canDecrypt(sealed);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.onegate.common.cluster.HazelcastSetup;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.PostgresDsn;
 import io.onegate.common.config.Settings;
+import io.onegate.common.crypto.KeyCipher;
 import io.onegate.common.db.Migrations;
 import io.onegate.common.db.PgPools;
 import io.onegate.common.db.RootBootstrap;
@@ -129,9 +130,8 @@ public final class ProcessRuntime {
       if (!"slave".equals(config.get(Settings.NODE_TYPE))) {
         Migrations.migrate(dsn, config.get(Settings.STARTUP_TIMEOUT).intValue());
         RootBootstrap.createRootIfNeeded(dsn, config.find(Settings.INITIAL_ROOT_TOKEN),
-            config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN), config.find(Settings.CRYPTO_SECRET)
-                .or(() -> config.find(Settings.SESSION_SECRET)).map(io.onegate.common.crypto.TokenVault::new),
-            Clock.systemUTC());
+            config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN),
+            KeyCipher.cryptoSecret(config).map(io.onegate.common.crypto.TokenVault::new), Clock.systemUTC());
       }
       return null;
     }, false);
