@@ -39,8 +39,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each image's ENTRYPOINT, run outside a container: no Docker engine or registry exists on these machines, so the
- * images themselves are not built here. The command line is the Dockerfile's token for token — its JVM flags, its
- * main class — with the classpath swapped for this build's and the image's ENV (heap flags in JDK_JAVA_OPTIONS
+ * images themselves are not built here. The command line is the Dockerfile's token for token — its JVM flags (the
+ * argument file the image copies, read from the repository), its main class — with the classpath swapped for this
+ * build's and the image's ENV (heap flags in JDK_JAVA_OPTIONS
  * included) as the only environment, plus what a test must change: the addresses of the test's PostgreSQL, Kafka
  * and Hazelcast, free ports, a temporary DATA_DIR, and BIND_ADDRESS=127.0.0.1 (tests never listen on other
  * interfaces). Each process must then answer every path the deployment files probe it on, on the port they name.
@@ -79,8 +80,11 @@ class DockerImagesTest {
       List<String> entrypoint = stage.entrypoint();
       int cp = entrypoint.indexOf("-cp");
       assertThat(entrypoint.get(0)).isEqualTo("java");
-      assertThat(entrypoint.subList(1, cp)).as(target + ": JVM flags are the ones every test JVM runs with")
-          .isEqualTo(jvmFlags);
+      assertThat(entrypoint.subList(1, cp)).as(target + ": one argument file").hasSize(1);
+      assertThat(entrypoint.get(1)).startsWith("@");
+      Path argFile = Images.contextFile(target, entrypoint.get(1).substring(1));
+      assertThat(List.of(RepoFiles.read(argFile).trim().split("\\s+")))
+          .as(target + ": JVM flags (" + argFile + ") are the ones every test JVM runs with").isEqualTo(jvmFlags);
       assertThat(entrypoint).as(target).hasSize(cp + 3);
       String main = entrypoint.get(cp + 2);
 
@@ -163,6 +167,7 @@ class DockerImagesTest {
     List<String> command = new ArrayList<>(stage.entrypoint());
     command.set(0, System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     command.set(command.indexOf("-cp") + 1, System.getProperty("java.class.path"));
+    command.set(1, "@" + Images.contextFile(target, command.get(1).substring(1)));
     Path dataDir = Files.createTempDirectory("onegate-image-" + target + "-");
     dataDirs.add(dataDir);
     Path log = dataDir.resolve("process.log");

@@ -41,6 +41,21 @@ public final class Images {
     return ours && targets().contains(last) ? Optional.of(last) : Optional.empty();
   }
 
+  /**
+   * The build-context file a {@code COPY source containerPath} (no {@code --from}) put at {@code containerPath} in
+   * {@code target} or a stage it is built from, as a path in the repository.
+   */
+  public static java.nio.file.Path contextFile(String target, String containerPath) {
+    for (Dockerfile.Stage stage = DOCKERFILE.stage(target); stage != null; stage = DOCKERFILE.stages().get(stage.from())) {
+      for (Dockerfile.Copy copy : stage.copies()) {
+        if (copy.fromStage().isEmpty() && copy.target().equals(containerPath)) {
+          return RepoFiles.path(copy.source());
+        }
+      }
+    }
+    throw new IllegalArgumentException(target + ": nothing is copied to " + containerPath);
+  }
+
   public static String mainClass(String target) {
     List<String> entrypoint = DOCKERFILE.stage(target).entrypoint();
     return entrypoint.get(entrypoint.size() - 1);
