@@ -84,6 +84,11 @@ public final class Settings {
       "127.0.0.1", "Addresses of Hazelcast members to join over TCP (multicast is off).", Parsers::string);
   public static final Setting<String> HAZELCAST_INTERFACE = of("HAZELCAST_INTERFACE", "IP address", "127.0.0.1",
       "Address this process's Hazelcast member binds to and announces.", Parsers::string);
+  public static final Setting<String> HAZELCAST_KUBERNETES_SERVICE_DNS = of("HAZELCAST_KUBERNETES_SERVICE_DNS",
+      "DNS name", null, "Kubernetes: DNS name of a headless service (publishNotReadyAddresses) that selects every OneGate "
+          + "pod, e.g. onegate-hazelcast.onegate.svc.cluster.local. When set, members find each other by looking it up "
+          + "(Hazelcast's built-in Kubernetes DNS discovery, no API access or RBAC) on HAZELCAST_PORT, and "
+          + "HAZELCAST_MEMBERS is ignored.", Parsers::string);
   public static final Setting<String> BIND_ADDRESS = of("BIND_ADDRESS", "IP address", "127.0.0.1",
       "Address the HTTP servers (gateway PORT, workers' health ports) listen on; 0.0.0.0 for every interface (what a "
           + "container or a node behind a load balancer needs).", Parsers::string);
@@ -194,7 +199,9 @@ public final class Settings {
       CRITICAL_RATE_LIMIT, LOGIN_FAILURE_LIMIT, INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE,
       FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
-      HAZELCAST_INTERFACE, BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
+      HAZELCAST_INTERFACE,
+      HAZELCAST_KUBERNETES_SERVICE_DNS,
+      BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
       EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
       // health worker
       CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,
