@@ -340,7 +340,7 @@ class HealthEndToEndTest {
   private static void publish(int channel, FailureClass failure, int status, String code) throws Exception {
     AttemptOutcome outcome = new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, UUID.randomUUID().toString(),
         UUID.randomUUID().toString(), System.currentTimeMillis(), channel, 1, "gpt-3.5-turbo", status, failure,
-        code, 120, true, "relay");
+        code, 120, true, "relay", 0);
     producer.send(new ProducerRecord<>(Topics.of(config).attempts(), outcome.kafkaKey(), outcome.encode()))
         .get(10, TimeUnit.SECONDS);
   }

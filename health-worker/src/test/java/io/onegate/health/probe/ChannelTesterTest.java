@@ -60,7 +60,9 @@ class ChannelTesterTest {
     Clock clock = Clock.systemUTC();
     channels = new ChannelRepository(pg, CIPHER);
     ChannelStatusWriter writer = new ChannelStatusWriter(vertx, pg, clock, COOLDOWN, changes::add);
-    HealthPolicy policy = new HealthPolicy(new HealthRules(50, Duration.ofSeconds(300), 20, 0.2, COOLDOWN), clock);
+    HealthPolicy policy = new HealthPolicy(new HealthRules(50, Duration.ofSeconds(300), 20, 0.2, COOLDOWN,
+        new HealthRules.Holds(5, Duration.ofSeconds(30), Duration.ofSeconds(600), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(300))), clock);
     tester = new ChannelTester(pg, channels,
         prober(clock), writer, policy, options::get, clock,
         "gpt-3.5-turbo", report -> { });
