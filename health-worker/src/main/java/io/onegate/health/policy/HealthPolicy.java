@@ -6,6 +6,7 @@ import io.onegate.common.event.AttemptOutcome;
 import io.onegate.health.probe.ProbeResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +42,12 @@ public final class HealthPolicy {
     final ErrorWindow window = new ErrorWindow();
     int knownStatus = ChannelStatus.UNKNOWN;
     long lastFlipMillis = Long.MIN_VALUE;
-    int failuresInARow;
+    /**
+     * Times of the transient failures since the latest success, by when they happened: outcomes of several gateway
+     * nodes arrive interleaved (each node batches its own), so a success only ends the run of failures after it.
+     */
+    final ArrayDeque<Long> failuresInARow = new ArrayDeque<>();
+    long lastSuccessMillis;
     boolean breakerOpen;
     int trips; // openings since the breaker last closed: the probe back-off's exponent
     long coolingUntilMillis;
@@ -49,8 +55,22 @@ public final class HealthPolicy {
     void closeBreaker() {
       breakerOpen = false;
       trips = 0;
-      failuresInARow = 0;
+      failuresInARow.clear();
       window.clear();
+    }
+
+    void failedAt(long millis, int keep) {
+      if (millis > lastSuccessMillis) {
+        failuresInARow.addLast(millis);
+        while (failuresInARow.size() > Math.max(1, keep)) {
+          failuresInARow.removeFirst();
+        }
+      }
+    }
+
+    void succeededAt(long millis) {
+      lastSuccessMillis = Math.max(lastSuccessMillis, millis);
+      failuresInARow.removeIf(at -> at <= millis);
     }
   }
 
@@ -77,24 +97,30 @@ public final class HealthPolicy {
       case COOL_DOWN -> coolDown(state, now, outcome);
       case TRANSIENT -> {
         state.window.add(now, true, rules.window());
-        state.failuresInARow++;
+        state.failedAt(happened(outcome, now), rules.holds().consecutiveFailures());
         yield judgeBreaker(state, now, failure, outcome.httpStatus());
       }
       case NONE -> {
         if (failure == FailureClass.NONE) {
           state.window.add(now, false, rules.window());
-          state.failuresInARow = 0;
+          state.succeededAt(happened(outcome, now));
         }
         yield Decision.NONE; // otherwise the caller's fault, the caller left, or nothing known: not the channel's
       }
     };
   }
 
+  private static long happened(AttemptOutcome outcome, long now) {
+    return outcome.occurredAtMillis() > 0 ? outcome.occurredAtMillis() : now;
+  }
+
   private Decision coolDown(ChannelState state, long now, AttemptOutcome outcome) {
     Duration wait = rules.holds().coolDown(outcome.retryAfterMillis());
     long until = now + wait.toMillis();
-    if (wait.isZero() || until <= state.coolingUntilMillis) {
-      return Decision.NONE; // cool-downs off, or already cooling at least as long (no write per 429)
+    if (wait.isZero() || until <= state.coolingUntilMillis || state.breakerOpen) {
+      // cool-downs off, already cooling at least as long (no write per 429), or the open breaker's hold (one hold
+      // per channel) already keeps the channel out until its probe
+      return Decision.NONE;
     }
     state.coolingUntilMillis = until;
     return Decision.coolDown("rate limited (HTTP " + outcome.httpStatus() + "): cooling down for "
@@ -110,8 +136,8 @@ public final class HealthPolicy {
     int size = state.window.size();
     double rate = size == 0 ? 0 : (double) state.window.failures() / size;
     String reason;
-    if (inARow > 0 && state.failuresInARow >= inARow) {
-      reason = String.format(Locale.ROOT, "%d transient failures in a row (last %s)", state.failuresInARow,
+    if (inARow > 0 && state.failuresInARow.size() >= inARow) {
+      reason = String.format(Locale.ROOT, "%d transient failures in a row (last %s)", state.failuresInARow.size(),
           describe(failure, httpStatus, ""));
     } else if (rules.threshold() > 0 && size >= rules.minSamples() && rate >= rules.threshold()) {
       reason = String.format(Locale.ROOT,

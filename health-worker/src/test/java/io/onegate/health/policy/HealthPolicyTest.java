@@ -123,6 +123,32 @@ class HealthPolicyTest {
   }
 
   @Test
+  void aRunOfFailuresIsJudgedByWhenTheyHappenedNotByArrival() {
+    // two gateway nodes batch their outcomes: node 2's earlier successes arrive between node 1's failures
+    long t0 = clock.millis();
+    List<Decision> decisions = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      decisions.add(policy.onAttempt(at(1, FailureClass.TRANSIENT, 502, t0 + 100 + i), ON));
+      decisions.add(policy.onAttempt(at(1, FailureClass.NONE, 200, t0 + i), ON)); // older: does not break the run
+    }
+    assertThat(decisions).extracting(Decision::action).contains(Action.OPEN_BREAKER);
+
+    // a success that happened inside the run does break it, even when it arrives late
+    HealthPolicy fresh = new HealthPolicy(RULES, clock);
+    for (int i = 0; i < 4; i++) {
+      assertThat(fresh.onAttempt(at(3, FailureClass.TRANSIENT, 502, t0 + 100 + i), ON).isNone()).isTrue();
+    }
+    assertThat(fresh.onAttempt(at(3, FailureClass.NONE, 200, t0 + 102), ON).isNone()).isTrue();
+    assertThat(fresh.onAttempt(at(3, FailureClass.TRANSIENT, 502, t0 + 104), ON).isNone())
+        .as("only the two failures after the success count").isTrue();
+  }
+
+  private AttemptOutcome at(int channel, FailureClass failure, int status, long occurredAt) {
+    return new AttemptOutcome(1, UUID.randomUUID().toString(), "r", occurredAt, channel, 1, "gpt-4o", status,
+        failure, "", 100, true, "relay", 0);
+  }
+
+  @Test
   void anOpenBreakerHoldsUntilItsProbeAndAFailedProbeDoublesTheWaitUpToTheCap() {
     feed(policy, 1, "xxxx");
     long now = clock.millis();
@@ -133,6 +159,8 @@ class HealthPolicyTest {
     assertThat(open.holdUntilMillis()).as("held while the probe runs").isEqualTo(now + 35_000);
     assertThat(policy.onAttempt(outcome(1, FailureClass.TRANSIENT, 500, ""), ON).isNone())
         .as("already open: no second opening").isTrue();
+    assertThat(policy.onAttempt(outcome(1, FailureClass.RATE_LIMITED, 429, "", 1_000), ON).isNone())
+        .as("a short cool-down never replaces the open breaker's hold").isTrue();
 
     List<Long> waits = new ArrayList<>();
     for (int probe = 0; probe < 4; probe++) {
