@@ -13,7 +13,7 @@ class EventEncodingTest {
   void usageEventEncodesToItsJsonObjectAndRoundTrips() {
     UsageEvent e = new UsageEvent(UsageEvent.SCHEMA_VERSION, "20261127235959000000001" + "12345678", 1_795_000_000_000L,
         UsageEvent.TYPE_CONSUME, 7, "alice \"quoted\" 名", 9, "t-1", false, 3, 14, "default", "gpt-4o", "gpt-4o-2024",
-        12, 34, 5_678, 9_000, true, 321, "success", 200, "模型倍率 0.75，分组倍率 1.00", false, null);
+        12, 34, 5_678, 9_000, true, 321, "success", 200, "模型倍率 0.75，分组倍率 1.00", false, null, 2, -1);
     assertThat(new JsonObject(e.encode())).isEqualTo(e.toJson());
     assertThat(UsageEvent.decode(e.encode())).isEqualTo(e);
   }
