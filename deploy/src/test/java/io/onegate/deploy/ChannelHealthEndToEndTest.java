@@ -201,11 +201,7 @@ class ChannelHealthEndToEndTest {
     // while open, both nodes route around A: within moments every request goes to B
     for (OpenAIClient node : List.of(node1, node2)) {
       eventually(Duration.ofSeconds(2), () -> {
-        long before = relayed(upA);
-        for (int i = 0; i < 20; i++) {
-          chat(node);
-        }
-        assertThat(relayed(upA)).as("A skipped while its breaker is open").isEqualTo(before);
+        assertThat(chatsReachingA(node, 20)).as("A skipped while its breaker is open").isZero();
       });
     }
     // the first probe (after 2 s) still fails: the breaker stays open, the next probe comes later
@@ -224,11 +220,7 @@ class ChannelHealthEndToEndTest {
     assertThat(probes(upA)).as("the health worker probed A").isGreaterThanOrEqualTo(2);
     for (OpenAIClient node : List.of(node1, node2)) {
       eventually(Duration.ofSeconds(5), () -> {
-        long before = relayed(upA);
-        for (int i = 0; i < 10; i++) {
-          chat(node);
-        }
-        assertThat(relayed(upA)).as("A back in service").isGreaterThan(before);
+        assertThat(chatsReachingA(node, 10)).as("A back in service").isPositive();
       });
     }
     assertThat(systemLogs()).as("nothing was disabled").isZero();
@@ -251,11 +243,7 @@ class ChannelHealthEndToEndTest {
       eventually(Duration.ofSeconds(10), () -> assertThat(node2Serves(A_ONLY)).isFalse());
       millis.add((System.nanoTime() - died.get()) / 1_000_000);
       assertThat(status(channelA)).isEqualTo(3);
-      long before = relayed(upA);
-      for (int i = 0; i < 20; i++) {
-        chat(node2);
-      }
-      assertThat(relayed(upA)).as("node 2 no longer routes to the disabled channel").isEqualTo(before);
+      assertThat(chatsReachingA(node2, 20)).as("node 2 no longer routes to the disabled channel").isZero();
       upA.clearPath(CHAT);
       reenableByHand(channelA);
     }
@@ -289,11 +277,7 @@ class ChannelHealthEndToEndTest {
     assertThat(status(channelB)).isEqualTo(1);
     for (OpenAIClient node : List.of(node1, node2)) {
       eventually(Duration.ofSeconds(10), () -> {
-        long before = relayed(upA);
-        for (int i = 0; i < 10; i++) {
-          chat(node);
-        }
-        assertThat(relayed(upA)).as("A in service on both nodes").isGreaterThan(before);
+        assertThat(chatsReachingA(node, 10)).as("A in service on both nodes").isPositive();
       });
     }
     assertThat(status(channelA)).isEqualTo(1);
@@ -341,6 +325,15 @@ class ChannelHealthEndToEndTest {
 
   private static void json(HttpServerResponse resp, int status, JsonObject body) {
     resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** Sends {@code n} chats through {@code node} (each answered); how many of them the relay sent to A. */
+  private static long chatsReachingA(OpenAIClient node, int n) {
+    long before = relayed(upA);
+    for (int i = 0; i < n; i++) {
+      chat(node);
+    }
+    return relayed(upA) - before;
   }
 
   /** Chat requests the relay sent (the health worker's probes ask with TEST_PROMPT, not "hi"). */

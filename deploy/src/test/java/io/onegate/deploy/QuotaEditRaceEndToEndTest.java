@@ -57,9 +57,9 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL, Kafka and Hazelcast, a fake OpenAI upstream answering after 50 ms, four clients (the OpenAI SDK, two
  * per node) looping chat requests while root lowers the balance through the management API — a user's quota, and a
  * limited token's remaining quota. Two requests admitted just before the edit are held at the upstream until it is
- * done, so the race of the finding (usage admitted before the edit reaching the ledger after it) happens every run. Afterwards (asserted against PostgreSQL's rows) the balance is exactly the new
- * value minus the charges of the requests admitted after the edit; every request, before or after, is in the logs
- * and in used_quota. Which generation each request was admitted under is read from its usage event (the fact the
+ * done, so the race of the finding (usage admitted before the edit reaching the ledger after it) happens every run.
+ * Afterwards (asserted against PostgreSQL's rows) the balance is exactly the new value minus the charges of the
+ * requests admitted after the edit; every request, before or after, is in the logs and in used_quota. Which generation each request was admitted under is read from its usage event (the fact the
  * ledger applied); the timing of the requests around the edit bounds it from both sides.
  */
 class QuotaEditRaceEndToEndTest {
