@@ -107,7 +107,7 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
       leaderView.set(scheduler);
       ChannelActions actions = new ChannelActions(runtime.vertx().getOrCreateContext(), policy, writer,
           new ChannelHoldWriter(runtime.hazelcast()),
-          id -> tester.testManually(id, Optional.empty()).map(report -> report.result()), options, clock,
+          tester::probeForBreaker, options, clock,
           meters::decided);
       return OutcomeConsumer.start(runtime.vertx().getOrCreateContext(), config, policy, actions, options, sync)
           .compose(consumer -> {

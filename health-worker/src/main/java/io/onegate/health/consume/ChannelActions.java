@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class ChannelActions {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelActions.class);
 
-  /** Probes one channel; fails when the channel no longer exists. */
+  /** Probes one channel; fails when the channel no longer exists or is not enabled. */
   @FunctionalInterface
   public interface BreakerProbe {
     Future<ProbeResult> probe(int channelId);
