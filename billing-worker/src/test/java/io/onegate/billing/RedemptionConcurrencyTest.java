@@ -90,7 +90,7 @@ class RedemptionConcurrencyTest {
     var ctx = runtime.vertx().getOrCreateContext();
     QuotaCredits.QuotaState first = get(runtime.pg().withTransaction(tx -> QuotaCredits.credit(tx, user, 50)))
         .orElseThrow();
-    QuotaCredits.QuotaState second = get(runtime.pg().withTransaction(tx -> QuotaCredits.set(tx, user, 1000)))
+    QuotaCredits.QuotaState second = get(runtime.pg().withTransaction(tx -> QuotaCredits.credit(tx, user, 850)))
         .orElseThrow();
     assertThat(second.before()).isEqualTo(150);
     get(QuotaCredits.publish(balances, ctx, second));

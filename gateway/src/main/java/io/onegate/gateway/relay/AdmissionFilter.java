@@ -1,5 +1,7 @@
 package io.onegate.gateway.relay;
 
+import io.onegate.common.balance.BalanceLeases;
+import io.onegate.common.balance.LiveBalances;
 import io.onegate.common.event.UsageEvent;
 import io.onegate.common.pricing.PriceBook;
 import io.onegate.gateway.relay.usage.EventRecord;
@@ -26,21 +28,24 @@ final class AdmissionFilter implements RelayFilter {
     Charges charges = charges(ctx);
     long reserve = Math.max(0, charges.reserve(ctx.endpoint(), ctx.price(), ctx.request().body().json(),
         ctx.promptEstimate(), ctx.request().maxTokens()));
-    return s.balances().reserve(ctx.vertxContext(), ctx.caller().user().id(), ctx.caller().user().quota(),
-            ctx.limitedTokenId(), ctx.caller().token().remainQuota(), reserve)
+    var user = ctx.caller().user();
+    var token = ctx.caller().token();
+    return s.balances().reserve(ctx.vertxContext(), user.id(), new LiveBalances.Seed(user.quota(),
+            user.quotaGeneration()), ctx.limitedTokenId(), new LiveBalances.Seed(token.remainQuota(),
+            token.quotaGeneration()), reserve)
         .recover(err -> {
           LOG.error("request {}: live balance unavailable: {}", ctx.requestId(), err.getMessage());
           return Future.failedFuture(err);
         })
-        .compose(ok -> {
-          if (!ok) {
+        .compose(admission -> {
+          if (!admission.admitted()) {
             return Future.succeededFuture(RelayResult.refused(GatewayError.INSUFFICIENT_QUOTA, reserve));
           }
           RelayContext admitted = ctx.withReserved(reserve);
           return next.proceed(admitted)
               .recover(err -> Future.succeededFuture(RelayResult.attempted(null, null, AttemptResult.failed(
                   Dispatcher.local(io.onegate.common.error.FailureClass.UNKNOWN, GatewayError.INTERNAL)))))
-              .onSuccess(result -> settle(admitted, result));
+              .onSuccess(result -> settle(admitted, admission, result));
         });
   }
 
@@ -48,7 +53,7 @@ final class AdmissionFilter implements RelayFilter {
     return new Charges(ctx.snapshot().prices(), ctx.snapshot().options().longValue("PreConsumedQuota"));
   }
 
-  private void settle(RelayContext ctx, RelayResult result) {
+  private void settle(RelayContext ctx, BalanceLeases.Admission admission, RelayResult result) {
     AttemptResult r = result.attempt();
     Usage usage = r.responded() || r.kind() == AttemptResult.Kind.CLIENT_ABORTED ? r.usage() : Usage.NONE;
     boolean billable = usage.source() != Usage.Source.NONE;
@@ -57,7 +62,8 @@ final class AdmissionFilter implements RelayFilter {
         .price(upstreamModel, result.channel().type(), ctx.caller().user().group()).orElse(ctx.price());
     long quota = billable ? charges(ctx).charge(ctx.endpoint(), price, ctx.request().body().json(),
         usage.promptTokens(), usage.completionTokens()) : 0;
-    s.balances().settle(ctx.vertxContext(), ctx.caller().user().id(), ctx.limitedTokenId(), ctx.reserved(), quota);
+    s.balances().settle(ctx.vertxContext(), ctx.caller().user().id(), ctx.limitedTokenId(), admission, ctx.reserved(),
+        quota);
     String status = switch (r.kind()) {
       case DELIVERED, TRUNCATED -> "success";
       case CLIENT_ABORTED -> "client_aborted";
@@ -71,7 +77,8 @@ final class AdmissionFilter implements RelayFilter {
         caller.user().group(), ctx.request().model(), upstreamModel, billable ? usage.promptTokens() : 0,
         billable ? usage.completionTokens() : 0, quota, ctx.reserved(), ctx.request().stream(),
         (System.nanoTime() - ctx.startNanos()) / 1_000_000, status, r.httpStatus(), PriceBook.logContent(price),
-        result.channel() != null && !result.channel().systemPrompt().isEmpty(), s.balances().epoch());
+        result.channel() != null && !result.channel().systemPrompt().isEmpty(), s.balances().epoch(),
+        admission.userGeneration(), admission.tokenGeneration());
     s.events().emit(EventRecord.encodedLater(s.topics().usage(), event.kafkaKey(), event::encode));
   }
 }

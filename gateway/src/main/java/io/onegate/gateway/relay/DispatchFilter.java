@@ -53,7 +53,8 @@ final class DispatchFilter implements RelayFilter {
     String code = r.failure() == null ? "" : r.failure().errorCode();
     AttemptOutcome outcome = new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, ctx.requestId() + "-" + ctx.attempt(),
         ctx.requestId(), s.clock().millis(), channel.id(), channel.type(), model, r.httpStatus(), cls, code,
-        (System.nanoTime() - started) / 1_000_000, ctx.attempt() == 0, "relay");
+        (System.nanoTime() - started) / 1_000_000, ctx.attempt() == 0, "relay",
+        r.failure() == null ? 0 : r.failure().retryAfterMillis());
     s.events().emit(EventRecord.encodedLater(s.topics().attempts(), outcome.kafkaKey(), outcome::encode));
     if (cls != FailureClass.NONE) {
       LOG.info("request {} attempt {} on channel {} failed: {} {}", ctx.requestId(), ctx.attempt(), channel.id(),

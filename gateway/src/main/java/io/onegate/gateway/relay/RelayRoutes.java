@@ -10,6 +10,7 @@ import io.onegate.common.kafka.KafkaSupport;
 import io.onegate.common.kafka.Topics;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.gateway.relay.usage.EventEmitter;
+import io.onegate.gateway.state.ChannelHoldView;
 import io.onegate.gateway.state.IpRange;
 import io.onegate.gateway.state.SnapshotLoader;
 import io.onegate.gateway.state.StateStore;
@@ -53,6 +54,10 @@ public final class RelayRoutes {
             services.events().close();
             return state.stop();
           })
+          .eventually(() -> vertx.executeBlocking(() -> {
+            services.holds().stop();
+            return null;
+          }, false))
           .eventually(() -> services.upstream().close());
     }
   }
@@ -72,7 +77,7 @@ public final class RelayRoutes {
             }));
   }
 
-  /** Blocking parts (encodings, spill file, Hazelcast epoch): call from a worker thread at start-up. */
+  /** Blocking parts (encodings, spill file, Hazelcast epoch and holds): call from a worker thread at start-up. */
   static RelayServices services(ProcessRuntime runtime, StateStore state) throws java.io.IOException {
     Config config = runtime.config();
     // One spill file per node (nodes on one host may share DATA_DIR); a restarted node replays its own.
@@ -106,7 +111,7 @@ public final class RelayRoutes {
         new BalanceLeases(new LiveBalances(runtime.hazelcast()), leasePolicy(config), System::nanoTime), events,
         Topics.of(config),
         new ClientIp(IpRange.parseList(config.get(Settings.TRUSTED_PROXIES))), clock, new Random(),
-        config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L);
+        config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L, ChannelHoldView.start(runtime.hazelcast(), clock));
   }
 
   /** Leases of up to BALANCE_LEASE_MAX_QUOTA, 64 requests' worth, while 16× is left, given back after 1 s idle. */

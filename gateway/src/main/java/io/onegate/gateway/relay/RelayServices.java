@@ -3,6 +3,7 @@ package io.onegate.gateway.relay;
 import io.onegate.common.balance.BalanceLeases;
 import io.onegate.common.kafka.Topics;
 import io.onegate.gateway.relay.usage.EventEmitter;
+import io.onegate.gateway.state.ChannelHoldView;
 import io.onegate.gateway.state.StateStore;
 import io.onegate.providers.registry.ProviderRegistry;
 import io.onegate.providers.transport.CredentialCache;
@@ -14,5 +15,5 @@ import java.util.random.RandomGenerator;
 public record RelayServices(StateStore state, ProviderRegistry registry, UpstreamClient upstream,
                             CredentialCache credentials, TokenEstimator estimator, BalanceLeases balances,
                             EventEmitter events, Topics topics, ClientIp clientIp, Clock clock,
-                            RandomGenerator random, long maxBodyBytes) {
+                            RandomGenerator random, long maxBodyBytes, ChannelHoldView holds) {
 }

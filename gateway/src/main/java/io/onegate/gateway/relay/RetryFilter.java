@@ -1,14 +1,13 @@
 package io.onegate.gateway.relay;
 
 import io.onegate.common.domain.Channel;
-import io.onegate.gateway.state.AbilityIndex;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * Channel selection and retries: highest priority first, weighted random within a priority (injected
- * RandomGenerator), at most {@code 1 + RetryTimes} attempts, never re-picking a channel that failed in this
+ * RandomGenerator), channels on a health hold (cool-down, open breaker) only when no other is left, at most {@code 1 + RetryTimes} attempts, never re-picking a channel that failed in this
  * request, falling to lower priorities when a tier is used up. Retries only failures whose class another channel
  * may fix (never a client 400), never after bytes reached the client, never with a pinned channel.
  */
@@ -26,7 +25,7 @@ final class RetryFilter implements RelayFilter {
 
   private Future<RelayResult> attempt(RelayContext ctx, RelayChain next, int number, Set<Integer> excluded,
                                       RelayResult last) {
-    Channel channel = AbilityIndex.pick(ctx.tiers(), excluded, s.random());
+    Channel channel = s.holds().pick(ctx.tiers(), excluded, s.random());
     if (channel == null) {
       return Future.succeededFuture(last);
     }

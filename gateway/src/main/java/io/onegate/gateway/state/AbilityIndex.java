@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -84,10 +85,15 @@ public final class AbilityIndex {
    * Returns null when every channel is excluded.
    */
   public static Channel pick(List<Tier> tiers, Set<Integer> excluded, RandomGenerator random) {
+    return pick(tiers, excluded::contains, random);
+  }
+
+  /** {@link #pick(List, Set, RandomGenerator)} with the channels to skip given by id. */
+  public static Channel pick(List<Tier> tiers, IntPredicate skip, RandomGenerator random) {
     for (Tier tier : tiers) {
       long total = 0;
       for (Channel c : tier.channels()) {
-        if (!excluded.contains(c.id())) {
+        if (!skip.test(c.id())) {
           total += weight(c);
         }
       }
@@ -96,7 +102,7 @@ public final class AbilityIndex {
       }
       long ticket = random.nextLong(total);
       for (Channel c : tier.channels()) {
-        if (excluded.contains(c.id())) {
+        if (skip.test(c.id())) {
           continue;
         }
         ticket -= weight(c);

@@ -158,7 +158,7 @@ class TranslatedDialectTest {
         "translated"), Files.createTempDirectory("onegate-translated-spill"));
     services = new RelayServices(base.state(), base.registry().with(99, new NdjsonChatAdaptor(), ""),
         base.upstream(), base.credentials(), base.estimator(), base.balances(), base.events(), base.topics(),
-        base.clientIp(), base.clock(), base.random(), base.maxBodyBytes());
+        base.clientIp(), base.clock(), base.random(), base.maxBodyBytes(), base.holds());
     Router router = Router.router(rt.vertx());
     RelayRoutes.mount(router, rt.vertx(), services);
     port = await(rt.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1")).actualPort();

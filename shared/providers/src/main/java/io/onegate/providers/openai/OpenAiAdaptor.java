@@ -9,6 +9,7 @@ import io.onegate.providers.spi.StreamTranslator;
 import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.UpstreamRequest;
 import io.onegate.providers.spi.Usage;
+import io.onegate.providers.support.UpstreamErrors;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -179,7 +180,7 @@ public class OpenAiAdaptor implements ProviderAdaptor {
 
   @Override
   public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return OpenAiErrors.classify(status, body);
+    return UpstreamErrors.withRetryAfter(OpenAiErrors.classify(status, body), headers);
   }
 
   @Override

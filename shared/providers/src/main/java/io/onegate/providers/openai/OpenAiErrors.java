@@ -2,6 +2,7 @@ package io.onegate.providers.openai;
 
 import io.onegate.common.error.FailureClass;
 import io.onegate.providers.spi.UpstreamFailure;
+import io.onegate.providers.support.UpstreamErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -39,16 +40,7 @@ public final class OpenAiErrors {
         || "content_policy_violation".equals(code)) {
       return FailureClass.BAD_REQUEST;
     }
-    return switch (status) {
-      case 400, 413, 415, 422 -> FailureClass.BAD_REQUEST;
-      case 401 -> FailureClass.INVALID_KEY;
-      case 402 -> FailureClass.QUOTA_EXHAUSTED;
-      case 403 -> FailureClass.ACCOUNT_DISABLED;
-      case 404 -> FailureClass.MODEL_UNAVAILABLE;
-      case 408, 504, 524 -> FailureClass.TIMEOUT;
-      case 429 -> FailureClass.RATE_LIMITED;
-      default -> status >= 500 ? FailureClass.TRANSIENT : FailureClass.UNKNOWN;
-    };
+    return UpstreamErrors.byStatus(status);
   }
 
   /** The upstream's own error object when it has a message, else One API's {@code bad_response_status_code}. */

@@ -2,6 +2,7 @@ package io.onegate.providers.support;
 
 import io.onegate.common.error.FailureClass;
 import io.onegate.providers.spi.UpstreamFailure;
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -61,6 +62,37 @@ public final class UpstreamErrors {
       error.put("code", code);
     }
     return new UpstreamFailure(failureClass, clientStatus(upstreamStatus, failureClass), code, error);
+  }
+
+  /**
+   * {@code failure} with the wait the upstream asked for in {@code headers}: {@code retry-after-ms} (Azure OpenAI,
+   * OpenAI) or {@code retry-after} in seconds (RFC 9110; the HTTP-date form is not read: the health worker's default
+   * cool-down applies). Every adaptor's {@code classify} passes its answer through here.
+   */
+  public static UpstreamFailure withRetryAfter(UpstreamFailure failure, MultiMap headers) {
+    long millis = retryAfterMillis(headers);
+    return millis > 0 ? failure.withRetryAfter(millis) : failure;
+  }
+
+  /** The wait in {@code headers} in milliseconds, 0 when absent or unreadable. */
+  public static long retryAfterMillis(MultiMap headers) {
+    if (headers == null) {
+      return 0;
+    }
+    long millis = seconds(headers.get("retry-after-ms"), 1);
+    return millis > 0 ? millis : seconds(headers.get("retry-after"), 1000);
+  }
+
+  private static long seconds(String value, long scale) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      double parsed = Double.parseDouble(value.trim());
+      return parsed > 0 && parsed < 1e9 ? (long) Math.ceil(parsed * scale) : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** A 2xx answer whose body cannot be read: transient (another channel or a retry may answer properly). */
