@@ -28,6 +28,10 @@ public final class Charges {
     this.preConsumedQuota = preConsumedQuota;
   }
 
+  static Charges of(io.onegate.gateway.state.Snapshot snapshot) {
+    return new Charges(snapshot.prices(), snapshot.options().longValue("PreConsumedQuota"));
+  }
+
   public long reserve(Endpoint endpoint, PriceBook.Price price, JsonObject body, long promptEstimate,
                       long maxTokens) {
     return switch (endpoint) {
