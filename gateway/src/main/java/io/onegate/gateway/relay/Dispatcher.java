@@ -107,7 +107,7 @@ final class Dispatcher {
       Usage usage = adaptor.usage(spec, body);
       if (!usage.reported()) {
         long completion = estimator.count(spec.upstreamModel(), ResponseText.of(spec.endpoint(), body, contentType));
-        usage = new Usage(promptEstimate, completion, Usage.Source.ESTIMATED);
+        usage = new Usage(promptEstimate, completion, Usage.Source.ESTIMATED, usage.audioSeconds());
       }
       HttpServerResponse out = client.response();
       out.setStatusCode(status).putHeader("Content-Type", contentType == null ? "application/json" : contentType);

@@ -35,8 +35,7 @@ final class PriceFilter implements RelayFilter {
     long prompt = estimator.prompt(request.endpoint(), request.model(), request.body().json());
     long estimate;
     try {
-      estimate = Charges.of(ctx.snapshot()).reserve(request.endpoint(), price.get(), request.body().json(), prompt,
-          request.maxTokens());
+      estimate = new Charges(prices).reserve(request, price.get(), priced, prompt);
     } catch (Refusal refused) {
       return Future.succeededFuture(refused.result());
     }

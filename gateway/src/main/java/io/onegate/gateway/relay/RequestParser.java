@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Parses a client body into a {@link RelayRequest} with One API's defaults (moderations
  * {@code text-moderation-stable} for routing, images {@code dall-e-2}, audio {@code whisper-1}, embeddings from the
- * path). JSON bodies are decoded once; multipart bodies (audio) are kept raw and only their {@code model} field is
- * read. Pure; a body the relay refuses (400) throws a {@link Refusal} whose message is shown to the client.
+ * path). JSON bodies are decoded once; multipart bodies (audio) are kept raw: only their {@code model} field and
+ * the uploaded file's duration ({@link AudioDuration}, from its header) are read. Pure; a body the relay refuses
+ * (400) throws a {@link Refusal} whose message is shown to the client.
  */
 public final class RequestParser {
   private RequestParser() {
@@ -20,9 +21,12 @@ public final class RequestParser {
   public static RelayRequest parse(Endpoint endpoint, String contentType, Buffer raw, String pathModel) {
     String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
     if (type.startsWith("multipart/form-data")) {
-      String model = Multipart.field(raw, contentType, "model");
+      byte[] bytes = raw.getBytes();
+      String model = Multipart.field(bytes, contentType, "model");
       model = model == null || model.isBlank() ? defaultModel(endpoint, pathModel) : model.trim();
-      return new RelayRequest(endpoint, model, false, 0, new ClientRequest(raw, contentType, null));
+      byte[] file = Multipart.part(bytes, contentType, "file");
+      return new RelayRequest(endpoint, model, false, 0, new ClientRequest(raw, contentType, null),
+          file == null ? 0 : AudioDuration.seconds(file));
     }
     JsonObject json;
     try {

@@ -33,8 +33,8 @@ record Settlement(String status, Usage billed, long quota, PriceBook.Price price
     String upstreamModel = result.spec() == null ? ctx.request().model() : result.spec().upstreamModel();
     PriceBook.Price price = result.channel() == null ? ctx.price() : ctx.snapshot().prices()
         .price(upstreamModel, result.channel().type(), ctx.caller().user().group()).orElse(ctx.price());
-    long quota = billed.source() == Usage.Source.NONE ? 0 : Charges.of(ctx.snapshot()).charge(ctx.endpoint(),
-        price, ctx.request().body().json(), billed.promptTokens(), billed.completionTokens());
+    long quota = billed.source() == Usage.Source.NONE ? 0
+        : new Charges(ctx.snapshot().prices()).charge(ctx.request(), price, upstreamModel, billed);
     String status = switch (attempt.kind()) {
       case DELIVERED, TRUNCATED -> "success";
       case CLIENT_ABORTED -> "client_aborted";

@@ -53,6 +53,8 @@ public final class OptionDefaults {
       Map.entry("CompletionRatio", ""),
       Map.entry("QuotaPerUnit", "500000"),
       Map.entry("RetryTimes", "0"),
+      // New API's name: serve models without a price, free, instead of refusing them
+      Map.entry("SelfUseModeEnabled", "false"),
       // OneGate additions
       Map.entry("ModelPrice", ""),
       Map.entry("WebhookUrl", ""),
