@@ -9,20 +9,17 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.onegate.common.cluster.ChannelHold;
 import io.onegate.common.cluster.ClusterNames;
-import io.onegate.common.domain.Channel;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.random.RandomGenerator;
 
 /**
  * This node's copy of the channel holds the health worker decides (cool-downs after 429s, open circuit breakers;
  * IMap {@link ClusterNames#CHANNEL_HOLDS}), kept current by an entry listener: choosing a channel never calls
- * Hazelcast. {@link #pick} prefers channels without a hold; when every candidate left is held it picks among them
- * anyway (see docs/health-worker.md: a hold is a hint, refusing would turn a blip into an outage). Thread-safe.
+ * Hazelcast. The relay's {@code Route} prefers channels without a hold; when every candidate left is held it picks
+ * among them anyway (see docs/health-worker.md: a hold is a hint, refusing would turn a blip into an outage).
+ * Thread-safe.
  */
 public final class ChannelHoldView {
   private final Map<Integer, ChannelHold> holds = new ConcurrentHashMap<>();
@@ -67,26 +64,6 @@ public final class ChannelHoldView {
   public boolean held(int channelId) {
     ChannelHold hold = holds.get(channelId);
     return hold != null && hold.activeAt(clock.millis());
-  }
-
-  /**
-   * The routing hook: {@link AbilityIndex#pick} over the channels without a hold (and not in {@code excluded});
-   * when none is left, over the held ones too. Null when every channel is excluded.
-   */
-  public Channel pick(List<AbilityIndex.Tier> tiers, Set<Integer> excluded, RandomGenerator random) {
-    if (!holds.isEmpty()) {
-      long now = clock.millis();
-      Channel free = AbilityIndex.pick(tiers, id -> excluded.contains(id) || heldAt(id, now), random);
-      if (free != null) {
-        return free;
-      }
-    }
-    return AbilityIndex.pick(tiers, excluded::contains, random);
-  }
-
-  private boolean heldAt(int channelId, long now) {
-    ChannelHold hold = holds.get(channelId);
-    return hold != null && hold.activeAt(now);
   }
 
   /** Unsubscribes (shutdown). Blocking. */

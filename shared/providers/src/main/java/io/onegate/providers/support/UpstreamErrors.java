@@ -1,14 +1,13 @@
 package io.onegate.providers.support;
 
 import io.onegate.common.error.FailureClass;
+import io.onegate.common.error.OpenAiError;
 import io.onegate.providers.spi.UpstreamFailure;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonObject;
 
 /**
- * The status-code half of error classification (used when the upstream gives no structured code) and the
- * OpenAI-shaped client error ({@code {"message","type","param","code"}},
- * https://platform.openai.com/docs/guides/error-codes).
+ * The status-code half of error classification (used when the upstream gives no structured code; the one
+ * status table) and classified failures carrying an {@link OpenAiError} for the client.
  */
 public final class UpstreamErrors {
   private UpstreamErrors() {
@@ -54,14 +53,8 @@ public final class UpstreamErrors {
   public static UpstreamFailure failure(FailureClass failureClass, int upstreamStatus, String code, String message,
                                         String type) {
     String text = message == null || message.isBlank() ? "bad response status code " + upstreamStatus : message;
-    JsonObject error = new JsonObject().put("message", text).put("type", type == null ? "upstream_error" : type)
-        .putNull("param");
-    if (code == null) {
-      error.putNull("code");
-    } else {
-      error.put("code", code);
-    }
-    return new UpstreamFailure(failureClass, clientStatus(upstreamStatus, failureClass), code, error);
+    return new UpstreamFailure(failureClass, clientStatus(upstreamStatus, failureClass), code,
+        new OpenAiError(text, type, null, code).json());
   }
 
   /**
