@@ -110,6 +110,7 @@ class BillingRebalanceTest {
     return new UsageEvent(e.schemaVersion(), e.requestId(), e.occurredAtMillis(), e.type(), e.userId(), e.username(),
         e.tokenId(), e.tokenName(), e.tokenUnlimited(), e.channelId(), e.channelType(), e.group(),
         e.requestedModel(), e.upstreamModel(), e.promptTokens(), e.completionTokens(), e.quota(), e.preConsumed(),
-        e.stream(), e.latencyMillis(), e.status(), e.httpStatus(), e.content(), e.systemPromptReset(), epoch);
+        e.stream(), e.latencyMillis(), e.status(), e.httpStatus(), e.content(), e.systemPromptReset(), epoch,
+        e.userQuotaGeneration(), e.tokenQuotaGeneration());
   }
 }

@@ -90,7 +90,8 @@ final class UsageFixture {
     distinctEvents++;
     return new UsageEvent(1, runId + "-" + sequence, nowMillis, UsageEvent.TYPE_CONSUME, user, "fx" + user, token,
         "tok", unlimited.get(token), channel, 1, "default", "gpt-4o-mini", "gpt-4o-mini", prompt, completion, quota,
-        0, random.nextBoolean(), 100 + random.nextInt(900), "success", 200, "模型倍率 0.08", false, "");
+        0, random.nextBoolean(), 100 + random.nextInt(900), "success", 200, "模型倍率 0.08", false, "", 0,
+        unlimited.get(token) ? UsageEvent.UNKNOWN_GENERATION : 0);
   }
 
   /** Asserts every total equals the events' sums and each request id has exactly one log row; returns a summary. */

@@ -8,6 +8,7 @@ import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.common.process.WorkerHttpServer;
 import io.onegate.health.channel.ChannelRepository;
+import io.onegate.health.consume.ChannelActions;
 import io.onegate.health.consume.OutcomeConsumer;
 import io.onegate.health.notify.HealthNotifications;
 import io.onegate.health.notify.LowBalanceService;
@@ -21,6 +22,7 @@ import io.onegate.health.probe.ChannelTester;
 import io.onegate.health.schedule.LeaderLease;
 import io.onegate.health.schedule.RoundRepository;
 import io.onegate.health.schedule.TestScheduler;
+import io.onegate.health.state.ChannelHoldWriter;
 import io.onegate.health.state.ChannelStatusWriter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -34,7 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Composition root of a health worker: the attempt-outcome consumer (auto-disable), the scheduled channel tests
+ * Composition root of a health worker: the attempt-outcome consumer (auto-disable, cool-downs, circuit breakers and
+ * their probes), the scheduled channel tests
  * (leader only; auto-enable), the "test channel" event-bus service, notifications and the health endpoints.
  */
 public final class HealthWorkerApplication implements ProcessMain.Application {
@@ -102,7 +105,11 @@ public final class HealthWorkerApplication implements ProcessMain.Application {
           new RoundRepository(runtime.pg()), channels, tester, clock, period,
           Duration.ofSeconds(config.get(Settings.POLLING_INTERVAL)), leaseLength(config)));
       leaderView.set(scheduler);
-      return OutcomeConsumer.start(runtime.vertx(), config, policy, writer, options, sync)
+      ChannelActions actions = new ChannelActions(runtime.vertx().getOrCreateContext(), policy, writer,
+          new ChannelHoldWriter(runtime.hazelcast()),
+          tester::probeForBreaker, options, clock,
+          meters::decided);
+      return OutcomeConsumer.start(runtime.vertx().getOrCreateContext(), config, policy, actions, options, sync)
           .compose(consumer -> {
             parts.add(consumer::stop);
             return ChannelTestService.start(runtime.vertx(), tester);

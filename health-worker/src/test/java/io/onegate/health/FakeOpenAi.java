@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A fake OpenAI-compatible upstream on 127.0.0.1:0 speaking the documented wire format of
  * {@code POST /v1/chat/completions}: 200 with a text choice and usage, or, for keys marked dead, 401
- * {@code {"error":{"code":"invalid_api_key",…}}}. Also receives webhooks at {@code /hook}.
+ * {@code {"error":{"code":"invalid_api_key",…}}}, for keys marked failing, 500 {@code server_error}. Also receives
+ * webhooks at {@code /hook}.
  */
 public final class FakeOpenAi implements AutoCloseable {
   public record Hook(Map<String, String> headers, String body) {
@@ -24,6 +25,7 @@ public final class FakeOpenAi implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private final Set<String> deadKeys = ConcurrentHashMap.newKeySet();
+  private final Set<String> failingKeys = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicInteger> requestsByKey = new ConcurrentHashMap<>();
   private final Map<String, String> lastModelByKey = new ConcurrentHashMap<>();
   private final Map<String, Long> delayByKey = new ConcurrentHashMap<>();
@@ -55,6 +57,12 @@ public final class FakeOpenAi implements AutoCloseable {
                 .put("type", "invalid_request_error").putNull("param").put("code", "invalid_api_key")).encode());
         return;
       }
+      if (failingKeys.contains(key)) {
+        req.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", new JsonObject().put("message", "The server had an error")
+                .put("type", "server_error").putNull("param").putNull("code")).encode());
+        return;
+      }
       long delay = delayByKey.getOrDefault(key, 0L);
       JsonObject answer = new JsonObject()
           .put("id", "chatcmpl-1").put("object", "chat.completion").put("created", 1).put("model", json.getString("model"))
@@ -80,6 +88,14 @@ public final class FakeOpenAi implements AutoCloseable {
       deadKeys.add(key);
     } else {
       deadKeys.remove(key);
+    }
+  }
+
+  public void setFailing(String key, boolean failing) {
+    if (failing) {
+      failingKeys.add(key);
+    } else {
+      failingKeys.remove(key);
     }
   }
 

@@ -2,6 +2,8 @@ package io.onegate.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.map.IMap;
+import io.onegate.common.cluster.ChannelHold;
 import io.onegate.common.cluster.ClusterNames;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
@@ -43,7 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two health workers (two Hazelcast members) and an observer member playing a gateway node, on the real
  * PostgreSQL, Kafka and Hazelcast, with a fake OpenAI-compatible upstream. Phases run in order on shared state:
  * outcome-driven disable and its propagation (20 trials), scheduled-test re-enable after recovery, manual
- * disable respected, leader failover without a round running twice.
+ * disable respected, a circuit breaker opened by transient failures and closed by its probe, leader failover
+ * without a round running twice.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthEndToEndTest {
@@ -73,6 +76,7 @@ class HealthEndToEndTest {
         Settings.HEALTH_LEADER_LEASE.name(), "3",
         Settings.HEALTH_FLIP_COOLDOWN.name(), "0",
         Settings.HEALTH_TEST_TIMEOUT.name(), "5",
+        Settings.HEALTH_BREAKER_OPEN_SECONDS.name(), "2",
         Settings.POLLING_INTERVAL.name(), "0"));
     var a = ProcessRuntime.start(config).toCompletionStage().toCompletableFuture();
     var b = ProcessRuntime.start(config).toCompletionStage().toCompletableFuture();
@@ -204,33 +208,51 @@ class HealthEndToEndTest {
 
   @Test
   @Order(4)
-  void thirtyPercentOf500sTripsOnlyAtTheMinimumSampleAndASingleFailureNever() throws Exception {
-    KeyCipher cipher = KeyCipher.fromConfig(config);
-    // image-only channels: scheduled tests find no chat model and never flip them, so only outcomes decide here
-    int flaky = insertChannel("flaky", cipher.encrypt("sk-flaky-0123456789abcdef"), 1, "dall-e-3", "");
-    int once = insertChannel("once", cipher.encrypt("sk-once-0123456789abcdef"), 1, "dall-e-3", "");
-    // a 30 % failure pattern (defaults: window 50, minimum 20 samples, threshold 20 %)
-    String pattern = "..x..x..x.".repeat(2);
-    for (int i = 0; i < 19; i++) {
-      boolean failed = pattern.charAt(i) == 'x';
-      publish(flaky, failed ? FailureClass.TRANSIENT : FailureClass.NONE, failed ? 500 : 200, "");
+  void transientFailuresOpenABreakerEveryMemberSeesWithoutAStatusChangeAndAPassingProbeClosesIt() throws Exception {
+    String key = "sk-flaky-0123456789abcdef";
+    int flaky = insertChannel("flaky", KeyCipher.fromConfig(config).encrypt(key), 1, "gpt-4o", "");
+    fake.setFailing(key, true);
+    IMap<Integer, long[]> holds = observer.hazelcast().getMap(ClusterNames.CHANNEL_HOLDS);
+    // four in a row twice, far from the minimum sample of the error-rate rule; the client's own 400s do not count
+    for (char c : "xxxx.xxxxbbbbbbbbbb".toCharArray()) {
+      publish(flaky, c == 'x' ? FailureClass.TRANSIENT : c == 'b' ? FailureClass.BAD_REQUEST : FailureClass.NONE,
+          c == 'x' ? 500 : c == 'b' ? 400 : 200, "");
     }
-    publish(once, FailureClass.TRANSIENT, 500, "");
-    for (int i = 0; i < 30; i++) {
-      publish(once, FailureClass.NONE, 200, "");
-    }
-    // a dead-key outcome on the same partition proves the earlier outcomes were all judged (in order)
     confirmConsumed(flaky);
-    confirmConsumed(once);
-    assertThat(status(flaky)).as("19 attempts are under the minimum sample").isEqualTo(1);
-    assertThat(status(once)).as("one failure among successes").isEqualTo(1);
-    notices.clear();
-    publish(flaky, pattern.charAt(19) == 'x' ? FailureClass.TRANSIENT : FailureClass.NONE, 200, "");
-    awaitNotice(flaky, Duration.ofSeconds(10));
-    assertThat(status(flaky)).isEqualTo(3);
-    assertThat(query("SELECT status_reason FROM channels WHERE id = $1", Tuple.of(flaky)).iterator().next()
-        .getString("status_reason")).contains("error rate 30%").contains("6 of the last 20");
-    assertThat(status(once)).isEqualTo(1);
+    assertThat(holds.get(flaky)).as("no breaker yet").isNull();
+
+    long sent = System.nanoTime();
+    long sentMillis = System.currentTimeMillis();
+    publish(flaky, FailureClass.TRANSIENT, 502, ""); // the fifth transient failure in a row
+    await(() -> holds.get(flaky) != null, Duration.ofSeconds(10));
+    io.onegate.testkit.Figures.report("BREAKER outcome published -> hold visible on another member: %d ms%n",
+        (System.nanoTime() - sent) / 1_000_000);
+    ChannelHold opened = ChannelHold.fromArray(holds.get(flaky));
+    assertThat(opened.kind()).isEqualTo(ChannelHold.Kind.BREAKER_OPEN);
+    // probe after 2 s (HEALTH_BREAKER_OPEN_SECONDS), held 5 s longer while the probe runs (HEALTH_TEST_TIMEOUT)
+    assertThat(opened.untilMillis() - sentMillis).isBetween(7_000L, 7_000L + 5_000L);
+
+    // the probe fails (the upstream still answers 500): open again, the next probe twice as late
+    await(() -> ChannelHold.fromArray(holds.get(flaky)) != null
+        && ChannelHold.fromArray(holds.get(flaky)).untilMillis() > opened.untilMillis(), Duration.ofSeconds(15));
+    assertThat(status(flaky)).isEqualTo(1);
+    // the upstream recovers: the next probe passes and the breaker closes by itself
+    fake.setFailing(key, false);
+    await(() -> holds.get(flaky) == null, Duration.ofSeconds(20));
+    assertThat(status(flaky)).as("a breaker never changes the status").isEqualTo(1);
+    assertThat(query("SELECT count(*) FROM logs WHERE type = 4 AND channel_id = $1", Tuple.of(flaky)).iterator()
+        .next().getLong(0)).as("no system log: nothing was disabled").isZero();
+    assertThat(query("SELECT count(*) FROM logs WHERE type = 5 AND channel_id = $1 AND content LIKE '%passed%'",
+        Tuple.of(flaky)).iterator().next().getLong(0)).as("the passing probe is recorded").isPositive();
+
+    // a 429 with retry-after: a cool-down of that length, no status change
+    long limitedAt = System.currentTimeMillis();
+    publishRateLimit(flaky, 3_000);
+    await(() -> holds.get(flaky) != null, Duration.ofSeconds(10));
+    ChannelHold cooling = ChannelHold.fromArray(holds.get(flaky));
+    assertThat(cooling.kind()).isEqualTo(ChannelHold.Kind.COOL_DOWN);
+    assertThat(cooling.untilMillis() - limitedAt).isBetween(3_000L, 3_000L + 5_000L);
+    assertThat(status(flaky)).isEqualTo(1);
   }
 
   private static void confirmConsumed(int channel) throws Exception {
@@ -340,7 +362,15 @@ class HealthEndToEndTest {
   private static void publish(int channel, FailureClass failure, int status, String code) throws Exception {
     AttemptOutcome outcome = new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, UUID.randomUUID().toString(),
         UUID.randomUUID().toString(), System.currentTimeMillis(), channel, 1, "gpt-3.5-turbo", status, failure,
-        code, 120, true, "relay");
+        code, 120, true, "relay", 0);
+    producer.send(new ProducerRecord<>(Topics.of(config).attempts(), outcome.kafkaKey(), outcome.encode()))
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  private static void publishRateLimit(int channel, long retryAfterMillis) throws Exception {
+    AttemptOutcome outcome = new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, UUID.randomUUID().toString(),
+        UUID.randomUUID().toString(), System.currentTimeMillis(), channel, 1, "gpt-4o", 429,
+        FailureClass.RATE_LIMITED, "rate_limit_exceeded", 80, true, "relay", retryAfterMillis);
     producer.send(new ProducerRecord<>(Topics.of(config).attempts(), outcome.kafkaKey(), outcome.encode()))
         .get(10, TimeUnit.SECONDS);
   }

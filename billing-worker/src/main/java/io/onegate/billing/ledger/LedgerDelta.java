@@ -5,15 +5,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one flush changes in the ledger: per user (quota spent, requests), per token and per channel quota spent,
- * and the consume-log rows to insert. Produced by {@link UsageAggregator#fold}; maps are sorted by id so rows are
- * locked in one order by every worker.
+ * What one flush changes in the ledger: per user (quota used, requests, the charge by generation), per token (quota
+ * used, the charge by generation) and per channel quota used, and the consume-log rows to insert. Produced by
+ * {@link UsageAggregator#fold}; maps are sorted by id so rows are locked in one order by every worker.
  */
-public record LedgerDelta(Map<Integer, UserDelta> users, Map<Integer, Long> tokens, Map<Integer, Long> channels,
-                          List<UsageEvent> logs) {
+public record LedgerDelta(Map<Integer, UserDelta> users, Map<Integer, TokenDelta> tokens,
+                          Map<Integer, Long> channels, List<UsageEvent> logs) {
 
-  /** Quota spent and requests made by one user. */
-  public record UserDelta(long quota, int requests) {
+  /** Quota used, requests made and what may be charged to the balance, for one user. */
+  public record UserDelta(long quota, int requests, Charge charge) {
+  }
+
+  /** Quota used and what may be charged to the remaining quota, for one token. */
+  public record TokenDelta(long quota, Charge charge) {
+  }
+
+  /**
+   * The balance side of an account's usage (see {@code LedgerUpdates}): {@code legacy} quota of events without a
+   * generation, and the quota {@code atNewest} of the events admitted under the newest generation {@code newest}
+   * among the rest (-1 when none). Events of older generations are never charged: an admin set the balance since.
+   */
+  public record Charge(long legacy, long newest, long atNewest) {
   }
 
   public boolean isEmpty() {

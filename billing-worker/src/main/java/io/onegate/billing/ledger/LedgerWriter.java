@@ -1,5 +1,6 @@
 package io.onegate.billing.ledger;
 
+import io.onegate.common.balance.LedgerUpdates;
 import io.onegate.common.event.UsageEvent;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one {@link PendingBatch} as ONE PostgreSQL transaction: claims the request ids in {@code usage_applied}
  * (unique on request id and second), applies only the newly claimed events as relative updates of users, tokens and
- * channels, bulk-inserts their consume logs, and stores the consumed offsets. Either all of it commits or none.
+ * channels ({@link LedgerUpdates}: a balance is charged only for usage admitted under its current quota
+ * generation), bulk-inserts their consume logs, and stores the consumed offsets. Either all of it commits or none.
  * Each statement handles the whole batch (arrays through {@code unnest}), so a flush costs a handful of round
  * trips whatever its size.
  */
@@ -42,14 +44,6 @@ public final class LedgerWriter {
       + "AS x(r, o, i) JOIN usage_applied u ON u.request_id = x.r AND u.occurred_at = x.o "
       + "WHERE u.xmin = pg_current_xact_id()::xid";
   private static final String UNIQUE_VIOLATION = "23505";
-  private static final String USERS = "UPDATE users u SET quota = u.quota - d.q, used_quota = u.used_quota + d.q, "
-      + "request_count = u.request_count + d.n, quota_version = u.quota_version + 1 "
-      + "FROM unnest($1::int[], $2::bigint[], $3::int[]) AS d(id, q, n) WHERE u.id = d.id "
-      + "RETURNING u.id, u.quota, u.quota_version, d.q";
-  private static final String TOKENS = "UPDATE tokens t SET remain_quota = CASE WHEN t.unlimited_quota "
-      + "THEN t.remain_quota ELSE t.remain_quota - d.q END, used_quota = t.used_quota + d.q, "
-      + "quota_version = t.quota_version + 1 FROM unnest($1::int[], $2::bigint[]) AS d(id, q) WHERE t.id = d.id "
-      + "RETURNING t.id, t.remain_quota, t.quota_version, t.unlimited_quota";
   private static final String LOCK_CHANNELS = "SELECT id FROM channels WHERE id = ANY($1::int[]) ORDER BY id "
       + "FOR NO KEY UPDATE";
   private static final String CHANNELS = "UPDATE channels c SET used_quota = c.used_quota + d.q "
@@ -164,33 +158,58 @@ public final class LedgerWriter {
     Integer[] ids = new Integer[n];
     Long[] quota = new Long[n];
     Integer[] requests = new Integer[n];
+    Long[][] charge = charges(n);
     int i = 0;
     for (var e : delta.users().entrySet()) {
       ids[i] = e.getKey();
       quota[i] = e.getValue().quota();
-      requests[i++] = e.getValue().requests();
+      requests[i] = e.getValue().requests();
+      put(charge, i++, e.getValue().charge());
     }
-    return conn.preparedQuery(USERS).execute(args(ids, quota, requests)).map(rows -> {
-      for (Row row : rows) {
-        long after = row.getLong(1);
-        out.put(row.getInteger(0), new long[] {after + row.getLong(3), after, row.getLong(2)});
-      }
-      return null;
-    });
+    return conn.preparedQuery(LedgerUpdates.USERS).execute(args(ids, quota, requests, charge[0], charge[1],
+        charge[2])).map(rows -> {
+          for (Row row : rows) {
+            long after = row.getLong(1);
+            out.put(row.getInteger(0), new long[] {after + row.getLong(4), after, row.getLong(2), row.getLong(3)});
+          }
+          return null;
+        });
   }
 
   private Future<Void> updateTokens(SqlConnection conn, LedgerDelta delta, Map<Integer, long[]> out) {
-    if (delta.tokens().isEmpty()) {
+    int n = delta.tokens().size();
+    if (n == 0) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(TOKENS).execute(args(ids(delta.tokens()), amounts(delta.tokens()))).map(rows -> {
-      for (Row row : rows) {
-        if (!row.getBoolean(3)) {
-          out.put(row.getInteger(0), new long[] {row.getLong(1), row.getLong(2)});
-        }
-      }
-      return null;
-    });
+    Integer[] ids = new Integer[n];
+    Long[] quota = new Long[n];
+    Long[][] charge = charges(n);
+    int i = 0;
+    for (var e : delta.tokens().entrySet()) {
+      ids[i] = e.getKey();
+      quota[i] = e.getValue().quota();
+      put(charge, i++, e.getValue().charge());
+    }
+    return conn.preparedQuery(LedgerUpdates.TOKENS).execute(args(ids, quota, charge[0], charge[1], charge[2]))
+        .map(rows -> {
+          for (Row row : rows) {
+            if (!row.getBoolean(3)) {
+              out.put(row.getInteger(0), new long[] {row.getLong(1), row.getLong(2), row.getLong(4)});
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Three parameter arrays of a batch's charges: legacy, newest generation, quota at the newest. */
+  private static Long[][] charges(int n) {
+    return new Long[][] {new Long[n], new Long[n], new Long[n]};
+  }
+
+  private static void put(Long[][] charges, int i, LedgerDelta.Charge charge) {
+    charges[0][i] = charge.legacy();
+    charges[1][i] = charge.newest();
+    charges[2][i] = charge.atNewest();
   }
 
   private Future<Void> updateChannels(SqlConnection conn, LedgerDelta delta) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * After each committed flush: brings the live balances in step with PostgreSQL (pending usage of the current epoch
- * released, settled set to the row's new value at its quota_version) and sends quota reminders for users whose
+ * and quota generation released, settled set to the row's new value at its quota_version and quota_generation) and sends quota reminders for users whose
  * quota crossed below {@code QuotaRemindThreshold}. A Hazelcast failure is logged, never retried: the next flush
  * touching the user (or the periodic reconciliation) carries the absolute value again.
  */
@@ -38,16 +38,18 @@ public final class LiveBalanceSync implements CommitListener {
 
   @Override
   public void committed(FlushResult result) {
-    UsageAggregator.Releases releases = UsageAggregator.releases(result.applied(), balances.epoch());
+    UsageAggregator.Releases releases = UsageAggregator.releases(result.applied(), balances.epoch(),
+        result.userGenerations(), result.tokenGenerations());
     List<Future<Void>> updates = new ArrayList<>(result.users().size() + result.tokens().size());
     for (Map.Entry<Integer, long[]> u : result.users().entrySet()) {
       long[] s = u.getValue();
-      updates.add(balances.ledgerUser(context, u.getKey(), releases.users().getOrDefault(u.getKey(), 0L), s[1], s[2]));
+      updates.add(balances.ledgerUser(context, u.getKey(), releases.users().getOrDefault(u.getKey(), 0L), s[1], s[2],
+          s[3]));
     }
     for (Map.Entry<Integer, long[]> t : result.tokens().entrySet()) {
       long[] s = t.getValue();
       updates.add(balances.ledgerToken(context, t.getKey(), releases.tokens().getOrDefault(t.getKey(), 0L), s[0],
-          s[1]));
+          s[1], s[2]));
     }
     try {
       Future.all(updates).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -198,7 +198,8 @@ class BillingThroughputBench {
     int token = (user - 2) * 2 + 1 + random.nextInt(2);
     return new UsageEvent(1, "bench-" + i, System.currentTimeMillis(), 2, user, "b" + (user - 1), token, "t",
         false, 1 + random.nextInt(50), 1, "default", "gpt-4o-mini", "gpt-4o-mini", 500 + random.nextInt(1000),
-        random.nextInt(500), 1 + random.nextInt(2000), 0, true, 800, "success", 200, "模型倍率 0.08", false, "");
+        random.nextInt(500), 1 + random.nextInt(2000), 0, true, 800, "success", 200, "模型倍率 0.08", false, "", 0,
+        0);
   }
 
   /** PostgreSQL's WAL bytes and full-page images written so far, and checkpoints (timed + requested). */

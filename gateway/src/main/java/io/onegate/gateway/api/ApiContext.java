@@ -70,9 +70,13 @@ public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator rand
             state.quota(), state.version(), e.toString()));
   }
 
-  /** After a committed change of a token's quota settings: publishes its remaining quota at its quota_version. */
-  public void tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
-    balances.tokenQuotaChanged(tokenId, remainQuota, quotaVersion, unlimited)
+  /**
+   * After a committed change of a token's quota settings: publishes its remaining quota at its quota_version and
+   * quota_generation.
+   */
+  public void tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, long quotaGeneration,
+                                boolean unlimited) {
+    balances.tokenQuotaChanged(tokenId, remainQuota, quotaVersion, quotaGeneration, unlimited)
         .onFailure(e -> LOG.warn("live balance of token {} not updated: {}", tokenId, e.toString()));
   }
 

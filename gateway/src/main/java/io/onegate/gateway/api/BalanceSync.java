@@ -20,10 +20,12 @@ public interface BalanceSync {
   Future<Void> userQuotaChanged(QuotaCredits.QuotaState state);
 
   /**
-   * A token's remaining quota or unlimited flag was set by its owner: its remaining quota and {@code quota_version}
-   * as committed (applied only when newer than the live entry's, like users); an unlimited token has no entry.
+   * A token's remaining quota or unlimited flag was set by its owner: its remaining quota, {@code quota_version} and
+   * {@code quota_generation} as committed (applied only when newer than the live entry's, like users; a newer
+   * generation drops what was pending under the old value); an unlimited token has no entry.
    */
-  Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited);
+  Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, long quotaGeneration,
+                                 boolean unlimited);
 
   BalanceSync NONE = new BalanceSync() {
     @Override
@@ -32,7 +34,8 @@ public interface BalanceSync {
     }
 
     @Override
-    public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+    public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, long quotaGeneration,
+                                          boolean unlimited) {
       return Future.succeededFuture();
     }
   };

@@ -7,8 +7,8 @@ import io.vertx.core.Vertx;
 
 /**
  * {@link BalanceSync} over the cluster's {@link LiveBalances}: a committed quota change publishes the user's
- * absolute quota at its {@code quota_version} ({@link QuotaCredits#publish}; an older version than the entry's is
- * ignored); likewise a limited token's remaining quota at its {@code quota_version}; a token made unlimited loses its
+ * absolute quota at its {@code quota_version} and {@code quota_generation} ({@link QuotaCredits#publish}; an older
+ * version than the entry's is ignored); likewise a limited token's remaining quota; a token made unlimited loses its
  * entry (unlimited tokens have none).
  */
 public final class LiveBalanceSync implements BalanceSync {
@@ -26,8 +26,9 @@ public final class LiveBalanceSync implements BalanceSync {
   }
 
   @Override
-  public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+  public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, long quotaGeneration,
+                                       boolean unlimited) {
     return unlimited ? balances.resetToken(vertx.getOrCreateContext(), tokenId)
-        : balances.ledgerToken(vertx.getOrCreateContext(), tokenId, 0, remainQuota, quotaVersion);
+        : balances.ledgerToken(vertx.getOrCreateContext(), tokenId, 0, remainQuota, quotaVersion, quotaGeneration);
   }
 }

@@ -153,8 +153,11 @@ final class TokenRoutes {
               return conn.preparedQuery("UPDATE tokens SET status = $2, name = COALESCE($3, name), expired_time = $4, "
                       + "remain_quota = $5, unlimited_quota = $6, models = COALESCE($7, models), "
                       + "subnet = COALESCE($8, subnet), version = version + 1, quota_version = quota_version + "
+                      + "CASE WHEN remain_quota = $5 AND unlimited_quota = $6 THEN 0 ELSE 1 END, "
+                      // an absolute set: usage admitted before it is not taken off the new value (docs/billing.md)
+                      + "quota_generation = quota_generation + "
                       + "CASE WHEN remain_quota = $5 AND unlimited_quota = $6 THEN 0 ELSE 1 END WHERE id = $1 "
-                      + "RETURNING " + COLUMNS + ", quota_version")
+                      + "RETURNING " + COLUMNS + ", quota_version, quota_generation")
                   .execute(Tuple.from(new Object[] {id, newStatus, name.orElse(null), newExpiry, newRemain,
                       newUnlimited, models.orElse(null), subnet.orElse(null)}));
             }))
@@ -162,7 +165,7 @@ final class TokenRoutes {
           if (remain.isPresent() || unlimited.isPresent()) {
             Row t = rows.iterator().next();
             api.tokenQuotaChanged(id, t.getLong("remain_quota"), t.getLong("quota_version"),
-                t.getBoolean("unlimited_quota"));
+                t.getLong("quota_generation"), t.getBoolean("unlimited_quota"));
           }
           api.notice(ChangeNotice.Kind.TOKEN, id);
           return json(rows.iterator().next());

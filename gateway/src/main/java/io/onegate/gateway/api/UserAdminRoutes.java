@@ -149,19 +149,22 @@ final class UserAdminRoutes {
                   }
                   long oldQuota = old.getLong("quota");
                   long newQuota = quota.orElse(oldQuota);
-                  // the row is locked (FOR UPDATE): oldQuota is exact; a changed quota bumps quota_version
+                  // the row is locked (FOR UPDATE): oldQuota is exact; a changed quota bumps quota_version and,
+                  // being an absolute set, quota_generation: usage admitted before it is not taken off the new value
                   Future<Void> done = conn.preparedQuery("UPDATE users SET username = COALESCE($2, username), "
                           + "display_name = COALESCE($3, display_name), password = COALESCE($4, password), "
                           + "\"group\" = COALESCE($5, \"group\"), quota = $6, role = $7, "
                           + "password_changed = password_changed OR $4 IS NOT NULL, "
-                          + "quota_version = quota_version + CASE WHEN quota = $6 THEN 0 ELSE 1 END WHERE id = $1 "
-                          + "RETURNING quota_version")
+                          + "quota_version = quota_version + CASE WHEN quota = $6 THEN 0 ELSE 1 END, "
+                          + "quota_generation = quota_generation + CASE WHEN quota = $6 THEN 0 ELSE 1 END "
+                          + "WHERE id = $1 RETURNING quota_version, quota_generation")
                       .execute(Tuple.of(id, username.orElse(null), displayName.orElse(null), h, group.orElse(null),
                           newQuota, newRole))
                       .map(updated -> {
                         if (newQuota != oldQuota) {
-                          quotaChange[0] = new QuotaCredits.QuotaState(id, oldQuota, newQuota,
-                              updated.iterator().next().getLong(0));
+                          Row row = updated.iterator().next();
+                          quotaChange[0] = new QuotaCredits.QuotaState(id, oldQuota, newQuota, row.getLong(0),
+                              row.getLong(1));
                         }
                         return null;
                       });
@@ -311,13 +314,14 @@ final class UserAdminRoutes {
               }
               checkMayManage(me, target.iterator().next());
               return conn.preparedQuery("UPDATE users SET quota = quota + $2, quota_version = quota_version + 1 "
-                  + "WHERE id = $1 RETURNING username, quota, quota_version").execute(Tuple.of(userId, quota));
+                  + "WHERE id = $1 RETURNING username, quota, quota_version, quota_generation")
+                  .execute(Tuple.of(userId, quota));
             })
             .compose(rows -> {
               Row row = rows.iterator().next();
               String name = row.getString(0);
               credited[0] = new QuotaCredits.QuotaState(userId, row.getLong(1) - quota, row.getLong(1),
-                  row.getLong(2));
+                  row.getLong(2), row.getLong(3));
               return api.log(conn, 1, userId, name, "管理员充值 " + ApiContext.quotaText(options, quota)
                       + (remark.isEmpty() ? "" : " (" + remark + ")"))
                   .compose(v -> api.audit(conn, me, userId, name, "topped up " + name + " (#" + userId + ") by "

@@ -64,7 +64,8 @@ final class UserCreator {
           }
           if (inviterBonus > 0) {
             logs = logs.compose(v -> conn.preparedQuery("UPDATE users SET quota = quota + $2, "
-                    + "quota_version = quota_version + 1 WHERE id = $1 RETURNING username, quota, quota_version")
+                    + "quota_version = quota_version + 1 WHERE id = $1 "
+                    + "RETURNING username, quota, quota_version, quota_generation")
                 .execute(Tuple.of(user.inviterId(), inviterBonus))
                 .compose(rows -> {
                   if (rows.size() == 0) {
@@ -72,7 +73,7 @@ final class UserCreator {
                   }
                   Row row = rows.iterator().next();
                   QuotaCredits.QuotaState inviter = new QuotaCredits.QuotaState(user.inviterId(),
-                      row.getLong(1) - inviterBonus, row.getLong(1), row.getLong(2));
+                      row.getLong(1) - inviterBonus, row.getLong(1), row.getLong(2), row.getLong(3));
                   conn.transaction().completion().onSuccess(x -> api.userQuotaChanged(inviter));
                   return api.log(conn, 4, user.inviterId(), rows.iterator().next().getString(0),
                       "邀请用户赠送 " + ApiContext.quotaText(options, inviterBonus) + " (inviter bonus)");

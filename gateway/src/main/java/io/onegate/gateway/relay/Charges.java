@@ -2,91 +2,82 @@ package io.onegate.gateway.relay;
 
 import io.onegate.common.pricing.PriceBook;
 import io.onegate.providers.spi.Endpoint;
+import io.onegate.providers.spi.Usage;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 /**
- * One API's billing math per endpoint (§4.1-4.3) on top of {@link PriceBook}: what to reserve at admission and
- * what to charge at settlement. Pure.
+ * Which {@link PriceBook} charge applies to an endpoint, and with which inputs; every amount is the PriceBook's.
+ * Pure.
  *
- * <ul>
- *   <li>Text (chat, completions, embeddings, moderations, rerank): reserve {@code PriceBook.preConsume}; charge
- *   {@code PriceBook.textQuota} of the final usage.</li>
- *   <li>Images: {@code int(modelRatio × groupRatio × sizeRatio × 1000) × n} (dall-e-3 hd ×2 at 1024², ×1.5
- *   otherwise), reserved and charged in full on success.</li>
- *   <li>Speech: {@code input bytes × modelRatio × groupRatio}, reserved and charged in full.</li>
- *   <li>Transcription/translation: reserve {@code PreConsumedQuota × ratio}; charge the transcript's tokens ×
- *   modelRatio × groupRatio (One API drops the ratio here; OneGate applies it).</li>
- * </ul>
+ * <table>
+ *   <caption>endpoint → reserved at admission / charged at settlement</caption>
+ *   <tr><td>chat, completions</td><td>{@code preConsume(prompt estimate, max_tokens)}</td>
+ *       <td>{@code textQuota(prompt, completion)}</td></tr>
+ *   <tr><td>embeddings, moderations, rerank</td><td>{@code preConsume(prompt estimate, 0)}</td>
+ *       <td>{@code embeddingQuota(prompt)}</td></tr>
+ *   <tr><td>images</td><td colspan="2">{@code imageQuota(model, size, quality, n)}: a size or n the model does not
+ *       allow is refused (400)</td></tr>
+ *   <tr><td>speech</td><td colspan="2">{@code speechQuota(input)}: per character</td></tr>
+ *   <tr><td>transcription, translation</td><td>{@code transcriptionQuota(seconds)} of the uploaded file's header
+ *       (else {@link #UNKNOWN_AUDIO_SECONDS}); a model without a per-second price is refused (400)</td>
+ *       <td>{@code transcriptionQuota(seconds)}: the seconds the upstream reported, else the file header's, else
+ *       {@link #UNKNOWN_AUDIO_SECONDS}</td></tr>
+ * </table>
+ *
+ * <p>{@code pricedModel} is the model sent upstream (after the channel's mapping); it keys the image size table
+ * and the built-in per-second prices.
  */
-public final class Charges {
+final class Charges {
+  /** The seconds assumed for audio whose duration neither the upstream nor the file's header tells. */
+  static final double UNKNOWN_AUDIO_SECONDS = 60;
+
   private final PriceBook prices;
-  private final long preConsumedQuota;
 
-  public Charges(PriceBook prices, long preConsumedQuota) {
+  Charges(PriceBook prices) {
     this.prices = prices;
-    this.preConsumedQuota = preConsumedQuota;
   }
 
-  public long reserve(Endpoint endpoint, PriceBook.Price price, JsonObject body, long promptEstimate,
-                      long maxTokens) {
-    return switch (endpoint) {
-      case IMAGES_GENERATIONS -> image(price, body);
-      case AUDIO_SPEECH -> speech(price, body);
-      case AUDIO_TRANSCRIPTIONS, AUDIO_TRANSLATIONS -> ratioQuota(price, preConsumedQuota);
-      default -> prices.preConsume(price, promptEstimate, maxTokens);
+  /** What admission reserves; throws a {@link Refusal} when the request cannot be priced. */
+  long reserve(RelayRequest request, PriceBook.Price price, String pricedModel, long promptEstimate) {
+    JsonObject body = request.body().json();
+    return switch (request.endpoint()) {
+      case CHAT_COMPLETIONS, COMPLETIONS -> prices.preConsume(price, promptEstimate, request.maxTokens());
+      case EMBEDDINGS, MODERATIONS, RERANK -> prices.preConsume(price, promptEstimate, 0);
+      case IMAGES_GENERATIONS -> image(price, pricedModel, body).orElseThrow(() -> new Refusal(
+          GatewayError.INVALID_REQUEST, "size " + text(body, "size", "1024x1024") + " with n=" + count(body)
+              + " is not supported by model " + pricedModel));
+      case AUDIO_SPEECH -> prices.speechQuota(price, text(body, "input", ""));
+      case AUDIO_TRANSCRIPTIONS, AUDIO_TRANSLATIONS -> prices.transcriptionQuota(price, pricedModel,
+              request.audioSeconds() > 0 ? request.audioSeconds() : UNKNOWN_AUDIO_SECONDS)
+          .orElseThrow(() -> new Refusal(GatewayError.AUDIO_NOT_PRICED, pricedModel));
     };
   }
 
-  /** The charge of a completed exchange with the given token counts. */
-  public long charge(Endpoint endpoint, PriceBook.Price price, JsonObject body, long promptTokens,
-                     long completionTokens) {
-    return switch (endpoint) {
-      case IMAGES_GENERATIONS -> image(price, body);
-      case AUDIO_SPEECH -> speech(price, body);
-      case AUDIO_TRANSCRIPTIONS, AUDIO_TRANSLATIONS -> ratioQuota(price, promptTokens + completionTokens);
-      default -> prices.textQuota(price, promptTokens, completionTokens);
+  /** The charge of an exchange that delivered {@code usage} (reported by the upstream or estimated). */
+  long charge(RelayRequest request, PriceBook.Price price, String pricedModel, Usage usage) {
+    JsonObject body = request.body().json();
+    return switch (request.endpoint()) {
+      case CHAT_COMPLETIONS, COMPLETIONS -> prices.textQuota(price, usage.promptTokens(), usage.completionTokens());
+      case EMBEDDINGS, MODERATIONS, RERANK -> prices.embeddingQuota(price, usage.promptTokens());
+      case IMAGES_GENERATIONS -> image(price, pricedModel, body).orElse(0);
+      case AUDIO_SPEECH -> prices.speechQuota(price, text(body, "input", ""));
+      case AUDIO_TRANSCRIPTIONS, AUDIO_TRANSLATIONS -> prices.transcriptionQuota(price, pricedModel,
+          usage.audioSeconds() > 0 ? usage.audioSeconds()
+              : request.audioSeconds() > 0 ? request.audioSeconds() : UNKNOWN_AUDIO_SECONDS).orElse(0);
     };
   }
 
-  private long ratioQuota(PriceBook.Price price, long units) {
-    if (price.perCall()) {
-      return prices.textQuota(price, 1, 0);
-    }
-    return (long) Math.ceil(units * price.modelRatio() * price.groupRatio());
+  private OptionalLong image(PriceBook.Price price, String model, JsonObject body) {
+    return prices.imageQuota(price, model, text(body, "size", ""), text(body, "quality", ""), count(body));
   }
 
-  private long speech(PriceBook.Price price, JsonObject body) {
-    String input = body == null || !(body.getValue("input") instanceof String s) ? "" : s;
-    return ratioQuota(price, input.getBytes(StandardCharsets.UTF_8).length);
+  /** The image count {@code n}, 1 when absent. */
+  private static int count(JsonObject body) {
+    return body != null && body.getValue("n") instanceof Number n ? n.intValue() : 1;
   }
 
-  private long image(PriceBook.Price price, JsonObject body) {
-    int n = body != null && body.getValue("n") instanceof Number num ? Math.max(1, num.intValue()) : 1;
-    if (price.perCall()) {
-      return prices.textQuota(price, 1, 0) * n;
-    }
-    String model = body == null ? "dall-e-2" : body.getString("model", "dall-e-2");
-    String size = body == null ? "1024x1024" : String.valueOf(body.getValue("size", "1024x1024"));
-    boolean hd = body != null && "hd".equals(body.getValue("quality"));
-    double sizeRatio = sizeRatio(model, size);
-    if (hd && "dall-e-3".equals(model)) {
-      sizeRatio *= "1024x1024".equals(size) ? 2 : 1.5;
-    }
-    return (long) (price.modelRatio() * price.groupRatio() * sizeRatio * 1000) * n;
-  }
-
-  static double sizeRatio(String model, String size) {
-    if ("dall-e-2".equals(model)) {
-      return switch (size) {
-        case "256x256" -> 1;
-        case "512x512" -> 1.125;
-        default -> 1.25;
-      };
-    }
-    if ("dall-e-3".equals(model)) {
-      return "1024x1792".equals(size) || "1792x1024".equals(size) ? 2 : 1;
-    }
-    return 1;
+  private static String text(JsonObject body, String field, String fallback) {
+    return body != null && body.getValue(field) instanceof String s ? s : fallback;
   }
 }

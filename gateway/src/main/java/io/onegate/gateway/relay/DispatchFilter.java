@@ -3,26 +3,33 @@ package io.onegate.gateway.relay;
 import io.onegate.common.domain.Channel;
 import io.onegate.common.error.FailureClass;
 import io.onegate.common.event.AttemptOutcome;
-import io.onegate.gateway.relay.usage.EventRecord;
+import io.onegate.common.event.UsageSink;
+import io.onegate.providers.registry.ProviderRegistry;
 import io.onegate.providers.spi.AttemptSpec;
 import io.onegate.providers.spi.ProviderAdaptor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The terminal filter: one upstream attempt on {@code ctx.channel()} (model mapping applied, base URL filled in
- * by the registry) through the {@link Dispatcher}, and one {@link AttemptOutcome} emitted for the health worker.
+ * by the registry) through the {@link Dispatcher}, and the attempt's one {@link AttemptOutcome} handed to the
+ * {@link UsageSink} for the health worker.
  */
 final class DispatchFilter implements RelayFilter {
   private static final Logger LOG = LoggerFactory.getLogger(DispatchFilter.class);
-  private final RelayServices s;
+  private final ProviderRegistry registry;
+  private final UsageSink events;
+  private final Clock clock;
   private final Dispatcher dispatcher;
 
   DispatchFilter(RelayServices services) {
-    this.s = services;
+    this.registry = services.registry();
+    this.events = services.events();
+    this.clock = services.clock();
     this.dispatcher = new Dispatcher(services.upstream(), services.credentials(), services.estimator());
   }
 
@@ -30,13 +37,13 @@ final class DispatchFilter implements RelayFilter {
   public Future<RelayResult> apply(RelayContext ctx, RelayChain next) {
     Channel channel = ctx.channel();
     String upstreamModel = channel.upstreamModel(ctx.request().model());
-    AttemptSpec spec = new AttemptSpec(s.registry().effective(channel), ctx.endpoint(), ctx.request().model(),
+    AttemptSpec spec = new AttemptSpec(registry.effective(channel), ctx.endpoint(), ctx.request().model(),
         upstreamModel, ctx.request().stream(), ctx.request().stream() && includeUsage(ctx.request()));
-    Optional<ProviderAdaptor> adaptor = s.registry().adaptor(channel.type());
+    Optional<ProviderAdaptor> adaptor = registry.adaptor(channel.type());
     long started = System.nanoTime();
     Future<AttemptResult> result = adaptor.isEmpty()
-        ? Future.succeededFuture(AttemptResult.failed(Dispatcher.local(FailureClass.UNKNOWN,
-            GatewayError.UPSTREAM_UNREACHABLE, "no adaptor for channel type " + channel.type())))
+        ? Future.succeededFuture(AttemptResult.failed(GatewayError.UPSTREAM_UNREACHABLE.failure(FailureClass.UNKNOWN,
+            "no adaptor for channel type " + channel.type())))
         : dispatcher.attempt(adaptor.get(), spec, ctx.request(), ctx.client(), ctx.promptEstimate());
     return result.map(r -> {
       emit(ctx, channel, upstreamModel, r, started);
@@ -51,10 +58,10 @@ final class DispatchFilter implements RelayFilter {
       case TRUNCATED, FAILED -> r.failure() == null ? FailureClass.CLIENT_ABORTED : r.failure().failureClass();
     };
     String code = r.failure() == null ? "" : r.failure().errorCode();
-    AttemptOutcome outcome = new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, ctx.requestId() + "-" + ctx.attempt(),
-        ctx.requestId(), s.clock().millis(), channel.id(), channel.type(), model, r.httpStatus(), cls, code,
-        (System.nanoTime() - started) / 1_000_000, ctx.attempt() == 0, "relay");
-    s.events().emit(EventRecord.encodedLater(s.topics().attempts(), outcome.kafkaKey(), outcome::encode));
+    events.outcome(new AttemptOutcome(AttemptOutcome.SCHEMA_VERSION, ctx.requestId() + "-" + ctx.attempt(),
+        ctx.requestId(), clock.millis(), channel.id(), channel.type(), model, r.httpStatus(), cls, code,
+        (System.nanoTime() - started) / 1_000_000, ctx.attempt() == 0, "relay",
+        r.failure() == null ? 0 : r.failure().retryAfterMillis()));
     if (cls != FailureClass.NONE) {
       LOG.info("request {} attempt {} on channel {} failed: {} {}", ctx.requestId(), ctx.attempt(), channel.id(),
           cls, r.httpStatus());

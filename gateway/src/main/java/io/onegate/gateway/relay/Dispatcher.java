@@ -16,13 +16,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Performs one upstream attempt: builds the request with the channel's adaptor, sends it, and on success relays
- * the answer to the client (whole body, SSE stream, or binary audio stream); on failure classifies it without
- * writing anything, so the caller may retry elsewhere. Never throws; stateless.
+ * the answer to the client (whole body, SSE stream, or binary audio stream) except its last write, which the
+ * result's {@link ClientFinish} holds back for the settle step; on failure classifies it without writing anything,
+ * so the caller may retry elsewhere. Never throws; stateless.
  */
 final class Dispatcher {
   private static final long MAX_BODY = 64L * 1024 * 1024;
@@ -41,8 +41,8 @@ final class Dispatcher {
   Future<AttemptResult> attempt(ProviderAdaptor adaptor, AttemptSpec spec, RelayRequest request,
                                 ClientLink client, long promptEstimate) {
     if (!adaptor.supports(spec.endpoint())) {
-      return Future.succeededFuture(AttemptResult.failed(local(FailureClass.MODEL_UNAVAILABLE,
-          GatewayError.UPSTREAM_UNREACHABLE, "channel type " + spec.channel().type() + " does not serve "
+      return Future.succeededFuture(AttemptResult.failed(GatewayError.UPSTREAM_UNREACHABLE.failure(
+          FailureClass.MODEL_UNAVAILABLE, "channel type " + spec.channel().type() + " does not serve "
               + spec.endpoint().path())));
     }
     Future<String> credential = adaptor.credentialSource() == null
@@ -51,8 +51,7 @@ final class Dispatcher {
     return credential
         .compose(key -> send(adaptor.request(spec, request.body(), key), client))
         .compose(call -> onResponse(adaptor, spec, request, client, call, promptEstimate),
-            err -> Future.succeededFuture(client.closed()
-                ? new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null, Usage.NONE)
+            err -> Future.succeededFuture(client.closed() ? AttemptResult.aborted(Usage.NONE)
                 : AttemptResult.failed(err instanceof CredentialException ce ? ce.failure() : networkFailure(err))))
         .onSuccess(result -> invalidateStaleCredential(adaptor, spec, result));
   }
@@ -101,23 +100,19 @@ final class Dispatcher {
       if (inBody != null) {
         return AttemptResult.failed(inBody);
       }
-      Buffer body = adaptor.response(spec, raw);
-      HttpServerResponse out = client.response();
-      // Decide before writing: an HTTP/2 stream counts as closed once its response has ended.
-      boolean aborted = client.closed();
-      if (!aborted) {
-        out.setStatusCode(status).putHeader("Content-Type", contentType == null ? "application/json" : contentType)
-            .end(body);
+      if (client.closed()) {
+        return AttemptResult.aborted(Usage.NONE);
       }
+      Buffer body = adaptor.response(spec, raw);
       Usage usage = adaptor.usage(spec, body);
       if (!usage.reported()) {
         long completion = estimator.count(spec.upstreamModel(), ResponseText.of(spec.endpoint(), body, contentType));
-        usage = new Usage(promptEstimate, completion, Usage.Source.ESTIMATED);
+        usage = new Usage(promptEstimate, completion, Usage.Source.ESTIMATED, usage.audioSeconds());
       }
-      return new AttemptResult(aborted ? AttemptResult.Kind.CLIENT_ABORTED : AttemptResult.Kind.DELIVERED,
-          status, null, aborted ? Usage.NONE : usage);
-    }).otherwise(err -> client.closed()
-        ? new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null, Usage.NONE)
+      HttpServerResponse out = client.response();
+      out.setStatusCode(status).putHeader("Content-Type", contentType == null ? "application/json" : contentType);
+      return AttemptResult.delivered(status, usage, ClientFinish.of(() -> out.end(body)));
+    }).otherwise(err -> client.closed() ? AttemptResult.aborted(Usage.NONE)
         : AttemptResult.failed(networkFailure(err)));
   }
 
@@ -128,8 +123,7 @@ final class Dispatcher {
     var in = call.response();
     boolean[] started = {false};
     client.onClose(() -> {
-      done.tryComplete(new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null,
-          started[0] ? new Usage(0, 0, Usage.Source.ESTIMATED) : Usage.NONE));
+      done.tryComplete(AttemptResult.aborted(started[0] ? new Usage(0, 0, Usage.Source.ESTIMATED) : Usage.NONE));
       call.cancel();
     });
     in.handler(chunk -> {
@@ -150,9 +144,8 @@ final class Dispatcher {
       if (!started[0]) {
         out.setStatusCode(200).putHeader("Content-Type", contentType == null ? "audio/mpeg" : contentType);
       }
-      out.end();
-      done.tryComplete(new AttemptResult(AttemptResult.Kind.DELIVERED, 200, null,
-          new Usage(0, 0, Usage.Source.ESTIMATED)));
+      done.tryComplete(AttemptResult.delivered(200, new Usage(0, 0, Usage.Source.ESTIMATED),
+          ClientFinish.of(out::end)));
     });
     in.exceptionHandler(err -> {
       call.finish();
@@ -161,7 +154,7 @@ final class Dispatcher {
         done.tryComplete(AttemptResult.failed(networkFailure(err)));
       } else {
         out.reset();
-        done.tryComplete(new AttemptResult(AttemptResult.Kind.TRUNCATED, 502, networkFailure(err), Usage.NONE));
+        done.tryComplete(AttemptResult.truncated(networkFailure(err), Usage.NONE, ClientFinish.NONE));
       }
     });
     in.resume();
@@ -179,15 +172,9 @@ final class Dispatcher {
 
   static UpstreamFailure networkFailure(Throwable err) {
     if (err instanceof TimeoutException || (err.getCause() instanceof TimeoutException)) {
-      return local(FailureClass.TIMEOUT, GatewayError.UPSTREAM_TIMEOUT);
+      return GatewayError.UPSTREAM_TIMEOUT.failure(FailureClass.TIMEOUT);
     }
     String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    return local(FailureClass.TRANSIENT, GatewayError.UPSTREAM_UNREACHABLE, reason);
-  }
-
-  static UpstreamFailure local(FailureClass cls, GatewayError error, Object... args) {
-    JsonObject body = new JsonObject().put("message", error.message(args)).put("type", error.type())
-        .putNull("param").put("code", error.code());
-    return new UpstreamFailure(cls, error.status(), error.code(), body);
+    return GatewayError.UPSTREAM_UNREACHABLE.failure(FailureClass.TRANSIENT, reason);
   }
 }

@@ -1,15 +1,23 @@
 package io.onegate.gateway.relay;
 
+import io.onegate.common.error.FailureClass;
+import io.onegate.common.error.OpenAiError;
+import io.onegate.providers.spi.UpstreamFailure;
+
 /**
  * The relay's own errors, one table: HTTP status, OpenAI error {@code type}, {@code code} and message template
- * ({@link String#format} with the detail arguments). Rendered by {@link ErrorResponses} as
- * {@code {"error":{"message","type","param","code"}}}.
+ * ({@link String#format} with the detail arguments). Rendered as {@link OpenAiError}s: written to the client by
+ * {@link ErrorResponses}, or carried by an {@link UpstreamFailure} of the gateway's own making ({@link #failure}).
  */
 public enum GatewayError {
   INVALID_JSON(400, "invalid_request_error", "invalid_json", "The request body is not valid JSON: %s"),
   INVALID_REQUEST(400, "invalid_request_error", "invalid_request", "%s"),
   MODEL_NOT_PRICED(400, "invalid_request_error", "model_not_priced",
-      "Model %s has no price (set ModelRatio or ModelPrice): it cannot be billed, so it is not served"),
+      "Model %s has no price, so it cannot be billed and is not served: set a price in the channel editor "
+          + "(ModelRatio or ModelPrice), or enable SelfUseModeEnabled to serve unpriced models free"),
+  AUDIO_NOT_PRICED(400, "invalid_request_error", "model_not_priced",
+      "Model %s has no per-second audio price, so it cannot be billed and is not served: set ModelPrice "
+          + "{\"%1$s\": {\"per_second\": …}}, or enable SelfUseModeEnabled to serve unpriced models free"),
   GROUP_NOT_PRICED(403, "one_api_error", "group_not_priced",
       "Group %s has no ratio (add it to the GroupRatio option): its users cannot be billed, so they are not served"),
   MISSING_API_KEY(401, "invalid_request_error", "missing_api_key",
@@ -70,5 +78,15 @@ public enum GatewayError {
 
   public String message(Object... args) {
     return args.length == 0 ? template : String.format(template, args);
+  }
+
+  /** This error as OpenAI's error object. */
+  public OpenAiError error(Object... args) {
+    return new OpenAiError(message(args), type, null, code);
+  }
+
+  /** A failure of an attempt found by the gateway itself (unreachable upstream, timeout, no adaptor …). */
+  public UpstreamFailure failure(FailureClass failureClass, Object... args) {
+    return new UpstreamFailure(failureClass, status, code, error(args).json());
   }
 }

@@ -1,22 +1,28 @@
 package io.onegate.gateway.relay;
 
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads one small text field of a multipart/form-data body (the audio {@code model} and {@code response_format})
- * without decoding the file parts. Pure; returns null when the field is absent or the body is malformed.
+ * Reads one part of a multipart/form-data body without decoding the others: a small text field (the audio
+ * {@code model}) or the bytes of the uploaded {@code file}. Pure; returns null when the part is absent or the body
+ * is malformed.
  */
 final class Multipart {
   private Multipart() {
   }
 
-  static String field(Buffer body, String contentType, String name) {
+  /** The text of the field {@code name}. */
+  static String field(byte[] body, String contentType, String name) {
+    byte[] value = part(body, contentType, name);
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+
+  /** The bytes of the part {@code name} (a field's value or a file's content). */
+  static byte[] part(byte[] bytes, String contentType, String name) {
     String boundary = boundary(contentType);
     if (boundary == null) {
       return null;
     }
-    byte[] bytes = body.getBytes();
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     byte[] headerEnd = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     byte[] marker = ("name=\"" + name + "\"").getBytes(StandardCharsets.ISO_8859_1);
@@ -35,8 +41,7 @@ final class Multipart {
       if (nameAt >= 0 && nameAt < headersEnd) {
         int valueEnd = next - 2; // the CRLF before the delimiter
         int valueStart = headersEnd + 4;
-        return valueEnd >= valueStart ? new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8)
-            : "";
+        return valueEnd >= valueStart ? java.util.Arrays.copyOfRange(bytes, valueStart, valueEnd) : new byte[0];
       }
       pos = next;
     }

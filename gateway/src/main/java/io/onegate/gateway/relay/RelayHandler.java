@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry of a relayed request: builds the {@link RelayContext} from the current snapshot and runs the chain
- * {@link AuthFilter} → {@link AdmissionFilter} → {@link RetryFilter} → {@link DispatchFilter}; then writes the
- * error for a refusal or a final upstream failure (successful answers were already streamed by the dispatcher).
- * Nothing on this path blocks or touches PostgreSQL.
+ * {@link AuthenticateFilter} → {@link ParseFilter} → {@link RouteFilter} → {@link PriceFilter} →
+ * {@link AdmitFilter} → {@link SettleFilter} → {@link RetryFilter} → {@link DispatchFilter}; then writes the error
+ * for a refusal or a final upstream failure (successful answers were already written by the dispatcher and
+ * finished by the settle step). Nothing on this path blocks or touches PostgreSQL.
  */
 final class RelayHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
@@ -23,8 +24,9 @@ final class RelayHandler {
 
   RelayHandler(RelayServices services) {
     this.s = services;
-    this.chain = RelayChain.of(List.of(new AuthFilter(services), new AdmissionFilter(services),
-        new RetryFilter(services), new DispatchFilter(services)));
+    this.chain = RelayChain.of(List.of(new AuthenticateFilter(services), new ParseFilter(), new RouteFilter(),
+        new PriceFilter(services), new AdmitFilter(services), new SettleFilter(services), new RetryFilter(services),
+        new DispatchFilter(services)));
   }
 
   void handle(RoutingContext ctx, Endpoint endpoint, Buffer body) {

@@ -7,10 +7,12 @@ import io.onegate.common.config.Settings;
 import io.onegate.common.domain.ChannelRepository;
 import io.onegate.common.crypto.KeyCipher;
 import io.onegate.common.crypto.TokenVault;
+import io.onegate.common.event.UsageSink;
 import io.onegate.common.kafka.KafkaSupport;
 import io.onegate.common.kafka.Topics;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.gateway.relay.usage.EventEmitter;
+import io.onegate.gateway.state.ChannelHoldView;
 import io.onegate.gateway.state.IpRange;
 import io.onegate.gateway.state.SnapshotLoader;
 import io.onegate.gateway.state.StateStore;
@@ -46,14 +48,19 @@ public final class RelayRoutes {
   }
 
   /** What {@link #mount} started, to stop on shutdown. */
-  public record Mounted(RelayServices services, StateStore state, Vertx vertx, long leaseTimer) {
+  public record Mounted(RelayServices services, EventEmitter events, StateStore state, Vertx vertx,
+                        long leaseTimer) {
     public Future<Void> stop() {
       vertx.cancelTimer(leaseTimer);
       return services.balances().returnAll(vertx.getOrCreateContext())
           .eventually(() -> {
-            services.events().close();
+            events.close();
             return state.stop();
           })
+          .eventually(() -> vertx.executeBlocking(() -> {
+            services.holds().stop();
+            return null;
+          }, false))
           .eventually(() -> services.upstream().close());
     }
   }
@@ -65,17 +72,17 @@ public final class RelayRoutes {
     SnapshotLoader loader = new SnapshotLoader(runtime.pg(),
         new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)), TokenVault.fromConfig(config));
     return StateStore.start(vertx, loader, Duration.ofSeconds(config.get(Settings.SYNC_FREQUENCY)))
-        .compose(state -> vertx.executeBlocking(() -> services(runtime, state), false)
-            .map(services -> {
-              mount(router, vertx, services, RelayMeters.on(runtime.metrics()), new BillingDashboard(services,
-                  runtime.pg(), config.get(Settings.DEBUG) ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT)));
-              return new Mounted(services, state, vertx, services.balances().startIdleReturn(vertx));
-            }));
+        .compose(state -> vertx.executeBlocking(() -> events(config), false)
+            .compose(events -> vertx.executeBlocking(() -> services(runtime, state, events), false)
+                .map(services -> {
+                  mount(router, vertx, services, RelayMeters.on(runtime.metrics()), new BillingDashboard(services,
+                      runtime.pg(), config.get(Settings.DEBUG) ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT)));
+                  return new Mounted(services, events, state, vertx, services.balances().startIdleReturn(vertx));
+                })));
   }
 
-  /** Blocking parts (encodings, spill file, Hazelcast epoch): call from a worker thread at start-up. */
-  static RelayServices services(ProcessRuntime runtime, StateStore state) throws java.io.IOException {
-    Config config = runtime.config();
+  /** The node's Kafka event emitter and its spill file (blocking: call from a worker thread at start-up). */
+  static EventEmitter events(Config config) throws java.io.IOException {
     // One spill file per node (nodes on one host may share DATA_DIR); a restarted node replays its own.
     Path spillDir = config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
         .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
@@ -86,16 +93,16 @@ public final class RelayRoutes {
     producer.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG,
         config.get(Settings.USAGE_EVENT_LINGER_MS));
     producer.put(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-    return services(runtime, state, producer, spillDir);
+    return new EventEmitter(Topics.of(config), producer, spillDir, config.get(Settings.USAGE_QUEUE_CAPACITY),
+        Duration.ofSeconds(2));
   }
 
-  /** As above with explicit event-producer settings and spill directory (tests point them elsewhere). */
-  public static RelayServices services(ProcessRuntime runtime, StateStore state,
-                                       java.util.Map<String, Object> producerProps, Path spillDir)
-      throws java.io.IOException {
+  /**
+   * The relay's services handing their events to {@code events} (the node's {@link EventEmitter}, or a test's
+   * recording sink). Blocking parts (token encodings, Hazelcast epoch and channel holds): call from a worker thread at start-up.
+   */
+  public static RelayServices services(ProcessRuntime runtime, StateStore state, UsageSink events) {
     Config config = runtime.config();
-    EventEmitter events = new EventEmitter(producerProps, spillDir, config.get(Settings.USAGE_QUEUE_CAPACITY),
-        Duration.ofSeconds(2));
     UpstreamClient upstream = new UpstreamClient(runtime.vertx(), new UpstreamClient.Settings(
         Duration.ofSeconds(config.get(Settings.UPSTREAM_CONNECT_TIMEOUT)),
         Duration.ofSeconds(config.get(Settings.STREAM_IDLE_TIMEOUT)),
@@ -105,9 +112,8 @@ public final class RelayRoutes {
     return new RelayServices(state, ProviderRegistry.defaults(), upstream,
         new CredentialCache(upstream, clock, Duration.ofMinutes(5)), new TokenEstimator(),
         new BalanceLeases(new LiveBalances(runtime.hazelcast()), leasePolicy(config), System::nanoTime), events,
-        Topics.of(config),
         new ClientIp(IpRange.parseList(config.get(Settings.TRUSTED_PROXIES))), clock, new Random(),
-        config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L);
+        config.get(Settings.MAX_REQUEST_BODY_MB) * 1024L * 1024L, ChannelHoldView.start(runtime.hazelcast(), clock));
   }
 
   /** Leases of up to BALANCE_LEASE_MAX_QUOTA, 64 requests' worth, while 16× is left, given back after 1 s idle. */

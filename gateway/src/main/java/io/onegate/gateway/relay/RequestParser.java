@@ -10,47 +10,37 @@ import java.nio.charset.StandardCharsets;
 /**
  * Parses a client body into a {@link RelayRequest} with One API's defaults (moderations
  * {@code text-moderation-stable} for routing, images {@code dall-e-2}, audio {@code whisper-1}, embeddings from the
- * path). JSON bodies are decoded once; multipart bodies (audio) are kept raw and only their {@code model} field is
- * read. Pure.
+ * path). JSON bodies are decoded once; multipart bodies (audio) are kept raw: only their {@code model} field and
+ * the uploaded file's duration ({@link AudioDuration}, from its header) are read. Pure; a body the relay refuses
+ * (400) throws a {@link Refusal} whose message is shown to the client.
  */
 public final class RequestParser {
   private RequestParser() {
   }
 
-  /** Thrown for a body the relay refuses (400); the message is shown to the client. */
-  public static final class BadRequest extends RuntimeException {
-    private final GatewayError error;
-
-    BadRequest(GatewayError error, String message) {
-      super(message, null, false, false);
-      this.error = error;
-    }
-
-    public GatewayError error() {
-      return error;
-    }
-  }
-
   public static RelayRequest parse(Endpoint endpoint, String contentType, Buffer raw, String pathModel) {
     String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
     if (type.startsWith("multipart/form-data")) {
-      String model = Multipart.field(raw, contentType, "model");
+      byte[] bytes = raw.getBytes();
+      String model = Multipart.field(bytes, contentType, "model");
       model = model == null || model.isBlank() ? defaultModel(endpoint, pathModel) : model.trim();
-      return new RelayRequest(endpoint, model, false, 0, new ClientRequest(raw, contentType, null));
+      byte[] file = Multipart.part(bytes, contentType, "file");
+      return new RelayRequest(endpoint, model, false, 0, new ClientRequest(raw, contentType, null),
+          file == null ? 0 : AudioDuration.seconds(file));
     }
     JsonObject json;
     try {
       json = raw.length() == 0 ? null : new JsonObject(raw);
     } catch (DecodeException | ClassCastException e) {
-      throw new BadRequest(GatewayError.INVALID_JSON, firstLine(e.getMessage()));
+      throw new Refusal(GatewayError.INVALID_JSON, firstLine(e.getMessage()));
     }
     if (json == null) {
-      throw new BadRequest(GatewayError.INVALID_JSON, "empty body");
+      throw new Refusal(GatewayError.INVALID_JSON, "empty body");
     }
     Object modelValue = json.getValue("model");
     String model = modelValue instanceof String s && !s.isBlank() ? s : defaultModel(endpoint, pathModel);
     if (model.isEmpty()) {
-      throw new BadRequest(GatewayError.INVALID_REQUEST, "model is required");
+      throw new Refusal(GatewayError.INVALID_REQUEST, "model is required");
     }
     Buffer body = raw;
     if (!(modelValue instanceof String s) || s.isBlank()) {
@@ -61,7 +51,7 @@ public final class RequestParser {
     boolean stream = Boolean.TRUE.equals(json.getValue("stream"));
     long maxTokens = json.getValue("max_tokens") instanceof Number n ? n.longValue() : 0;
     if (maxTokens < 0 || maxTokens > Integer.MAX_VALUE / 2) {
-      throw new BadRequest(GatewayError.INVALID_REQUEST, "max_tokens must be between 0 and " + Integer.MAX_VALUE / 2);
+      throw new Refusal(GatewayError.INVALID_REQUEST, "max_tokens must be between 0 and " + Integer.MAX_VALUE / 2);
     }
     return new RelayRequest(endpoint, model, stream, maxTokens,
         new ClientRequest(body, contentType == null || contentType.isEmpty() ? "application/json" : contentType,
@@ -72,7 +62,7 @@ public final class RequestParser {
     switch (endpoint) {
       case CHAT_COMPLETIONS -> {
         if (!(json.getValue("messages") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty()) {
-          throw new BadRequest(GatewayError.INVALID_REQUEST, "field messages is required");
+          throw new Refusal(GatewayError.INVALID_REQUEST, "field messages is required");
         }
       }
       case COMPLETIONS -> require(json, "prompt");
@@ -80,7 +70,7 @@ public final class RequestParser {
       case AUDIO_SPEECH -> {
         require(json, "input");
         if (json.getValue("input") instanceof String s && s.getBytes(StandardCharsets.UTF_8).length > 4096) {
-          throw new BadRequest(GatewayError.INVALID_REQUEST, "input is longer than 4096 bytes");
+          throw new Refusal(GatewayError.INVALID_REQUEST, "input is longer than 4096 bytes");
         }
       }
       case IMAGES_GENERATIONS -> require(json, "prompt");
@@ -95,7 +85,7 @@ public final class RequestParser {
 
   private static void require(JsonObject json, String field) {
     if (json.getValue(field) == null) {
-      throw new BadRequest(GatewayError.INVALID_REQUEST, "field " + field + " is required");
+      throw new Refusal(GatewayError.INVALID_REQUEST, "field " + field + " is required");
     }
   }
 

@@ -1,48 +1,40 @@
 package io.onegate.gateway.relay;
 
 import io.onegate.common.domain.Channel;
-import io.onegate.gateway.state.AbilityIndex;
+import io.onegate.gateway.state.ChannelHoldView;
 import io.vertx.core.Future;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
- * Channel selection and retries: highest priority first, weighted random within a priority (injected
- * RandomGenerator), at most {@code 1 + RetryTimes} attempts, never re-picking a channel that failed in this
- * request, falling to lower priorities when a tier is used up. Retries only failures whose class another channel
- * may fix (never a client 400), never after bytes reached the client, never with a pinned channel.
+ * The attempts of one request over its {@link Route}: picks a channel (with the injected
+ * {@link RandomGenerator}, channels on a health hold — cool-down, open breaker — only when no other is left),
+ * proceeds with it, and while {@link Route#retries} says so picks again from the route
+ * without the channel that failed; at most {@code 1 + RetryTimes} attempts. Returns the last attempt's result.
  */
 final class RetryFilter implements RelayFilter {
-  private final RelayServices s;
+  private final RandomGenerator random;
+  private final ChannelHoldView holds;
 
   RetryFilter(RelayServices services) {
-    this.s = services;
+    this.random = services.random();
+    this.holds = services.holds();
   }
 
   @Override
   public Future<RelayResult> apply(RelayContext ctx, RelayChain next) {
-    return attempt(ctx, next, 0, new HashSet<>(), null);
+    return attempt(ctx, next, ctx.route(), 0, null);
   }
 
-  private Future<RelayResult> attempt(RelayContext ctx, RelayChain next, int number, Set<Integer> excluded,
+  private Future<RelayResult> attempt(RelayContext ctx, RelayChain next, Route route, int number,
                                       RelayResult last) {
-    Channel channel = AbilityIndex.pick(ctx.tiers(), excluded, s.random());
+    Channel channel = route.pick(random, holds::held);
     if (channel == null) {
-      return Future.succeededFuture(last);
+      return Future.succeededFuture(last != null ? last
+          : RelayResult.refused(GatewayError.NO_CHANNEL, ctx.request().model(), ctx.caller().user().group()));
     }
-    return next.proceed(ctx.withAttempt(channel, number)).compose(result -> {
-      AttemptResult r = result.attempt();
-      boolean retry = r.kind() == AttemptResult.Kind.FAILED && r.failure().failureClass().retryOnAnotherChannel()
-          && ctx.caller().pinnedChannel() == 0 && number < retryTimes(ctx) && !ctx.client().closed();
-      if (!retry) {
-        return Future.succeededFuture(result);
-      }
-      excluded.add(channel.id());
-      return attempt(ctx, next, number + 1, excluded, result);
-    });
-  }
-
-  private static int retryTimes(RelayContext ctx) {
-    return (int) Math.max(0, ctx.snapshot().options().longValue("RetryTimes"));
+    return next.proceed(ctx.withAttempt(channel, number)).compose(result -> route.retries(result.attempt(), number,
+            ctx.snapshot().options().longValue("RetryTimes"), ctx.client().closed())
+        ? attempt(ctx, next, route.excluding(channel), number + 1, result)
+        : Future.succeededFuture(result));
   }
 }

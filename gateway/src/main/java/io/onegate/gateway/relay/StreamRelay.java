@@ -8,13 +8,14 @@ import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.NdjsonParser;
 import io.onegate.providers.sse.SseEvent;
 import io.onegate.providers.sse.SseParser;
+import io.onegate.providers.support.ChunkWriter;
 import io.onegate.providers.transport.UpstreamCall;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -28,6 +29,10 @@ import java.util.function.Function;
  * client's write queue is full and resumed on drain, {@code data: [DONE]} ends every successful stream, a client
  * disconnect resets the upstream at once, and an upstream failure after bytes were delivered ends the client
  * stream with an error event and no {@code [DONE]}.
+ *
+ * <p>The end of the client's stream is held back in the result's {@link ClientFinish} (the settle step runs it
+ * after handing over the usage event): the buffer that completes the upstream's {@code [DONE]} event (the answer
+ * is complete there), the appended {@code [DONE]}, an error event and the end itself. Nothing else waits.
  *
  * <p>Billing rule (documented in docs): delivered → billed on the upstream's usage chunk, else on the prompt
  * estimate plus the tokens of the delivered text; nothing delivered → nothing billed.
@@ -43,26 +48,26 @@ final class StreamRelay {
   private final Framing framing;
   private final Function<StreamTranslator, Usage> finalUsage;
   private final Promise<AttemptResult> result = Promise.promise();
+  private final Vertx vertx;
+  private final long idleMillis;
+  private final Buffer held = Buffer.buffer();
   private boolean headersSent;
   private boolean sawDone;
   private boolean observing = true;
   private SseParser sse;
   private NdjsonParser ndjson;
-  private final io.vertx.core.Vertx vertx;
-  private final long idleMillis;
   private long idleTimer = -1;
 
   StreamRelay(ClientLink client, UpstreamCall call, StreamTranslator translator, boolean passThrough,
-              Framing framing, Function<StreamTranslator, Usage> finalUsage, io.vertx.core.Vertx vertx,
-              long idleMillis) {
-    this.vertx = vertx;
-    this.idleMillis = idleMillis;
+              Framing framing, Function<StreamTranslator, Usage> finalUsage, Vertx vertx, long idleMillis) {
     this.client = client;
     this.call = call;
     this.translator = translator;
     this.passThrough = passThrough;
     this.framing = framing;
     this.finalUsage = finalUsage;
+    this.vertx = vertx;
+    this.idleMillis = idleMillis;
   }
 
   Future<AttemptResult> run() {
@@ -76,7 +81,7 @@ final class StreamRelay {
     client.onClose(() -> {
       disarmIdle();
       // complete first: resetting the upstream reports an exception synchronously that must not win
-      result.tryComplete(new AttemptResult(AttemptResult.Kind.CLIENT_ABORTED, 499, null, usageIfDelivered()));
+      result.tryComplete(AttemptResult.aborted(usageIfDelivered()));
       call.cancel();
     });
     upstream.handler(chunk -> {
@@ -85,42 +90,59 @@ final class StreamRelay {
       }
       armIdle();
       sendHeaders(out);
+      feed(chunk);
       if (passThrough) {
+        if (sawDone) {
+          held.appendBuffer(chunk); // completes the [DONE] event: the answer is whole, the end is held back
+          complete(false);
+          return;
+        }
         out.write(chunk);
       }
-      feed(chunk);
       if (out.writeQueueFull()) {
         upstream.pause();
         out.drainHandler(v -> upstream.resume());
       }
     });
     upstream.endHandler(v -> {
-      disarmIdle();
       call.finish();
-      client.clearOnClose();
       if (result.future().isComplete()) {
         return;
       }
       endParsers();
       sendHeaders(out);
       if (!passThrough) {
-        translator.onEnd().forEach(out::write);
+        translator.onEnd().forEach(this::writeOrHold);
       }
-      if (!passThrough || !sawDone) {
-        out.write(DONE);
-      }
-      out.end();
-      // A dialect that reported an error inside its stream has already told the client; record it as a cut stream.
-      UpstreamFailure inStream = translator.failure();
-      result.tryComplete(inStream == null
-          ? new AttemptResult(AttemptResult.Kind.DELIVERED, 200, null, finalUsage.apply(translator))
-          : new AttemptResult(AttemptResult.Kind.TRUNCATED, inStream.httpStatus(), inStream,
-              finalUsage.apply(translator)));
+      complete(!passThrough || !sawDone);
     });
     upstream.exceptionHandler(this::fail);
     armIdle();
     upstream.resume();
     return result.future();
+  }
+
+  /**
+   * The answer is complete: delivered, or cut by an error the dialect reported inside its stream (the translator
+   * has emitted its error event; recorded as a cut stream). {@code appendDone}: the finish writes {@code [DONE]}.
+   */
+  private void complete(boolean appendDone) {
+    disarmIdle();
+    client.clearOnClose();
+    HttpServerResponse out = client.response();
+    UpstreamFailure inStream = translator.failure();
+    Usage usage = finalUsage.apply(translator);
+    ClientFinish finish = ClientFinish.of(() -> {
+      if (held.length() > 0) {
+        out.write(held);
+      }
+      if (appendDone && inStream == null) {
+        out.write(DONE);
+      }
+      out.end();
+    });
+    result.tryComplete(inStream == null ? AttemptResult.delivered(200, usage, finish)
+        : AttemptResult.truncated(inStream, usage, finish));
   }
 
   /** The upstream failed or went idle: retryable if nothing was sent, else an error event ends the stream. */
@@ -131,22 +153,19 @@ final class StreamRelay {
     if (result.future().isComplete()) {
       return;
     }
-    HttpServerResponse out = client.response();
-    FailureClass cls = err instanceof TimeoutException ? FailureClass.TIMEOUT : FailureClass.TRANSIENT;
-    GatewayError ge = cls == FailureClass.TIMEOUT ? GatewayError.UPSTREAM_TIMEOUT : GatewayError.UPSTREAM_UNREACHABLE;
-    JsonObject error = new JsonObject().put("message", ge.message("stream interrupted")).put("type", ge.type())
-        .putNull("param").put("code", ge.code());
-    UpstreamFailure failure = new UpstreamFailure(cls, ge.status(), ge.code(), error);
+    UpstreamFailure failure = err instanceof TimeoutException
+        ? GatewayError.UPSTREAM_TIMEOUT.failure(FailureClass.TIMEOUT)
+        : GatewayError.UPSTREAM_UNREACHABLE.failure(FailureClass.TRANSIENT, "stream interrupted");
     if (!headersSent) {
       result.tryComplete(AttemptResult.failed(failure));
       return;
     }
-    out.write(Buffer.buffer("data: ").appendBuffer(new JsonObject().put("error", error).toBuffer())
-        .appendString("\n\n"));
-    out.end();
-    result.tryComplete(new AttemptResult(AttemptResult.Kind.TRUNCATED, ge.status(), failure, usageIfDelivered()));
+    HttpServerResponse out = client.response();
+    result.tryComplete(AttemptResult.truncated(failure, usageIfDelivered(), ClientFinish.of(() -> {
+      out.write(ChunkWriter.error(failure.clientError()));
+      out.end();
+    })));
   }
-
   /** STREAM_IDLE_TIMEOUT between upstream chunks: the call is reset and reported as a timeout. */
   private void armIdle() {
     disarmIdle();
@@ -216,9 +235,16 @@ final class StreamRelay {
     }
     var out = translator.onFrame(event);
     if (!passThrough) {
-      for (Buffer b : out) {
-        client.response().write(b);
-      }
+      out.forEach(this::writeOrHold);
+    }
+  }
+
+  /** Translated output goes to the client at once, unless the dialect reported a failure: then it ends the stream. */
+  private void writeOrHold(Buffer b) {
+    if (translator.failure() != null) {
+      held.appendBuffer(b);
+    } else {
+      client.response().write(b);
     }
   }
 }

@@ -29,7 +29,7 @@ public final class TokenAuthenticator {
       key = key.substring(3);
     }
     if (key.isEmpty()) {
-      throw new AuthFailure(GatewayError.MISSING_API_KEY);
+      throw new Refusal(GatewayError.MISSING_API_KEY);
     }
     int dash = key.indexOf('-');
     String pin = dash < 0 ? null : key.substring(dash + 1);
@@ -38,15 +38,15 @@ public final class TokenAuthenticator {
     }
     TokenRecord token = snapshot.tokenForKey(key);
     if (token == null) {
-      throw new AuthFailure(GatewayError.INVALID_API_KEY);
+      throw new Refusal(GatewayError.INVALID_API_KEY);
     }
     checkToken(token);
     if (!token.subnets().isEmpty() && (clientIp == null || !IpRange.anyContains(token.subnets(), clientIp))) {
-      throw new AuthFailure(GatewayError.IP_NOT_ALLOWED, token.subnetText());
+      throw new Refusal(GatewayError.IP_NOT_ALLOWED, token.subnetText());
     }
     UserRecord user = snapshot.users().get(token.userId());
     if (user == null || !user.enabled()) {
-      throw new AuthFailure(GatewayError.USER_DISABLED);
+      throw new Refusal(GatewayError.USER_DISABLED);
     }
     return new Caller(token, user, pin == null ? 0 : pinnedChannel(snapshot, user, pin));
   }
@@ -55,31 +55,31 @@ public final class TokenAuthenticator {
     switch (token.status()) {
       case TokenRecord.ENABLED -> {
       }
-      case TokenRecord.EXHAUSTED -> throw new AuthFailure(GatewayError.TOKEN_QUOTA_EXHAUSTED, token.name());
-      case TokenRecord.EXPIRED -> throw new AuthFailure(GatewayError.TOKEN_EXPIRED);
-      default -> throw new AuthFailure(GatewayError.TOKEN_DISABLED);
+      case TokenRecord.EXHAUSTED -> throw new Refusal(GatewayError.TOKEN_QUOTA_EXHAUSTED, token.name());
+      case TokenRecord.EXPIRED -> throw new Refusal(GatewayError.TOKEN_EXPIRED);
+      default -> throw new Refusal(GatewayError.TOKEN_DISABLED);
     }
     if (token.expiredTime() != -1 && token.expiredTime() < clock.instant().getEpochSecond()) {
-      throw new AuthFailure(GatewayError.TOKEN_EXPIRED);
+      throw new Refusal(GatewayError.TOKEN_EXPIRED);
     }
     if (!token.unlimited() && token.remainQuota() <= 0) {
-      throw new AuthFailure(GatewayError.TOKEN_QUOTA_EXHAUSTED, token.name());
+      throw new Refusal(GatewayError.TOKEN_QUOTA_EXHAUSTED, token.name());
     }
   }
 
   private static int pinnedChannel(Snapshot snapshot, UserRecord user, String pin) {
     if (!user.admin()) {
-      throw new AuthFailure(GatewayError.CHANNEL_PIN_FORBIDDEN);
+      throw new Refusal(GatewayError.CHANNEL_PIN_FORBIDDEN);
     }
     int id;
     try {
       id = Integer.parseInt(pin);
     } catch (NumberFormatException e) {
-      throw new AuthFailure(GatewayError.PINNED_CHANNEL_UNAVAILABLE, pin);
+      throw new Refusal(GatewayError.PINNED_CHANNEL_UNAVAILABLE, pin);
     }
     Channel channel = snapshot.channels().get(id);
     if (channel == null || !channel.enabled()) {
-      throw new AuthFailure(GatewayError.PINNED_CHANNEL_UNAVAILABLE, pin);
+      throw new Refusal(GatewayError.PINNED_CHANNEL_UNAVAILABLE, pin);
     }
     return id;
   }
@@ -87,7 +87,7 @@ public final class TokenAuthenticator {
   /** The model check (after the body is parsed): a token with an allow-list may use only those models. */
   public static void checkModel(Caller caller, String model) {
     if (!caller.token().models().isEmpty() && !caller.token().models().contains(model)) {
-      throw new AuthFailure(GatewayError.MODEL_NOT_ALLOWED, model);
+      throw new Refusal(GatewayError.MODEL_NOT_ALLOWED, model);
     }
   }
 }

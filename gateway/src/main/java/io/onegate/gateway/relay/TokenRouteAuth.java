@@ -26,7 +26,7 @@ final class TokenRouteAuth {
   Caller callerOrReply(RoutingContext ctx, byte[] clientIp) {
     try {
       return auth.authenticate(services.state().current(), ctx.request().getHeader("Authorization"), clientIp);
-    } catch (AuthFailure e) {
+    } catch (Refusal e) {
       ErrorResponses.write(ctx.response(), ctx.get(RelayRoutes.REQUEST_ID), e.error(), e.args());
       return null;
     }

@@ -6,14 +6,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.random.RandomGenerator;
 
 /**
  * group × model → enabled channels in priority tiers (highest first), built from the channels' own groups and
- * models lists as One API's memory cache does. Immutable; rebuilt whole when a channel changes.
+ * models lists as One API's memory cache does. Immutable; rebuilt whole when a channel changes. The relay's pick
+ * among the tiers is {@code relay.Route}.
  */
 public final class AbilityIndex {
 
@@ -77,38 +76,5 @@ public final class AbilityIndex {
   /** Distinct models the group can use, sorted. */
   public List<String> models(String group) {
     return groupModels.getOrDefault(group, List.of());
-  }
-
-  /**
-   * Picks from the highest tier that still has a channel not in {@code excluded}, weighted by channel weight.
-   * Returns null when every channel is excluded.
-   */
-  public static Channel pick(List<Tier> tiers, Set<Integer> excluded, RandomGenerator random) {
-    for (Tier tier : tiers) {
-      long total = 0;
-      for (Channel c : tier.channels()) {
-        if (!excluded.contains(c.id())) {
-          total += weight(c);
-        }
-      }
-      if (total == 0) {
-        continue;
-      }
-      long ticket = random.nextLong(total);
-      for (Channel c : tier.channels()) {
-        if (excluded.contains(c.id())) {
-          continue;
-        }
-        ticket -= weight(c);
-        if (ticket < 0) {
-          return c;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static long weight(Channel c) {
-    return c.weight() <= 0 ? 1 : c.weight();
   }
 }

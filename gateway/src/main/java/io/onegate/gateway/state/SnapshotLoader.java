@@ -16,8 +16,8 @@ import java.util.Optional;
 /** Reads snapshot entities from PostgreSQL (start-up, change notices, the backstop reload; never per request). */
 public final class SnapshotLoader {
   private static final String TOKEN_COLUMNS = "id, user_id, key, key_digest, status, name, expired_time, "
-      + "remain_quota, unlimited_quota, models, subnet";
-  private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\"";
+      + "remain_quota, unlimited_quota, models, subnet, quota_generation";
+  private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\", quota_generation";
 
   private final Pool pg;
   private final ChannelRepository channels;
@@ -77,11 +77,11 @@ public final class SnapshotLoader {
     return new TokenRecord(r.getInteger("id"), r.getInteger("user_id"), digest,
         r.getInteger("status"), r.getString("name"), r.getLong("expired_time"), r.getLong("remain_quota"),
         r.getBoolean("unlimited_quota"), new HashSet<>(ChannelRepository.splitList(r.getString("models"))),
-        IpRange.parseList(subnet), subnet);
+        IpRange.parseList(subnet), subnet, r.getLong("quota_generation"));
   }
 
   static UserRecord user(Row r) {
     return new UserRecord(r.getInteger("id"), r.getString("username"), r.getInteger("role"), r.getInteger("status"),
-        r.getLong("quota"), r.getString("group"));
+        r.getLong("quota"), r.getString("group"), r.getLong("quota_generation"));
   }
 }

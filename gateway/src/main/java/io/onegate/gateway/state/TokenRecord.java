@@ -9,10 +9,11 @@ import java.util.Set;
  *
  * @param models  allow-list of models, empty = all
  * @param subnets allowed client networks, empty = anywhere; {@code subnetText} is the configured text (messages)
+ * @param quotaGeneration tokens.quota_generation (see {@link UserRecord})
  */
 public record TokenRecord(int id, int userId, String keyDigest, int status, String name, long expiredTime,
                           long remainQuota, boolean unlimited, Set<String> models, List<IpRange> subnets,
-                          String subnetText) {
+                          String subnetText, long quotaGeneration) {
   public static final int ENABLED = 1;
   public static final int DISABLED = 2;
   public static final int EXPIRED = 3;

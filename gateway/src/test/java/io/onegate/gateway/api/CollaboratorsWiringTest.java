@@ -70,7 +70,8 @@ class CollaboratorsWiringTest {
       }
 
       @Override
-      public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
+      public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, long quotaGeneration,
+                                            boolean unlimited) {
         calls.add("token " + tokenId + " " + remainQuota + " v" + quotaVersion + (unlimited ? " unlimited" : ""));
         return Future.succeededFuture();
       }

@@ -2,6 +2,8 @@ package io.onegate.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onegate.common.balance.BalanceLeases;
+import io.onegate.common.balance.LedgerUpdates;
 import io.onegate.common.balance.LiveBalances;
 import io.onegate.common.balance.QuotaCredits;
 import io.onegate.common.config.Config;
@@ -33,20 +35,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A billing flush and a management-API quota change (top-up, admin edit, redemption; a token's remaining quota set
  * by its owner) interleaved both ways between their PostgreSQL commits and their live-balance updates: the live
- * balance always ends equal to PostgreSQL (quota and quota_version) with nothing pending. The API's live update is
- * held back by a gate; the flush is the billing worker's own statement followed by its {@code LiveBalances} call.
+ * balance always ends equal to PostgreSQL (quota, quota_version and quota_generation) with nothing pending, and an
+ * admin's absolute edit is the balance: usage admitted before it is not taken off the new value, in either order.
+ * The API's live update is held back by a gate; the request is admitted through the relay's {@code BalanceLeases};
+ * the flush is the billing worker's own statement ({@link LedgerUpdates}) followed by its {@code LiveBalances} call.
  */
 class LiveBalanceRaceTest {
-  /** The billing worker's user update (LedgerWriter), for one user. */
-  private static final String FLUSH = "UPDATE users u SET quota = u.quota - d.q, used_quota = u.used_quota + d.q, "
-      + "request_count = u.request_count + d.n, quota_version = u.quota_version + 1 "
-      + "FROM unnest($1::int[], $2::bigint[], $3::int[]) AS d(id, q, n) WHERE u.id = d.id "
-      + "RETURNING u.quota, u.quota_version";
-  /** The billing worker's token update (LedgerWriter), for one token. */
-  private static final String TOKEN_FLUSH = "UPDATE tokens t SET remain_quota = CASE WHEN t.unlimited_quota "
-      + "THEN t.remain_quota ELSE t.remain_quota - d.q END, used_quota = t.used_quota + d.q, "
-      + "quota_version = t.quota_version + 1 FROM unnest($1::int[], $2::bigint[]) AS d(id, q) WHERE t.id = d.id "
-      + "RETURNING t.remain_quota, t.quota_version";
   private static final long USAGE = 300;
   private static final long INITIAL = 5_000;
   private static final AtomicInteger USERS = new AtomicInteger();
@@ -55,7 +49,9 @@ class LiveBalanceRaceTest {
   private static HttpServer server;
   private static WebClient web;
   private static ManagementApi api;
+  private static final LiveBalances.Seed NO_SEED = new LiveBalances.Seed(0, 0);
   private static LiveBalances balances;
+  private static BalanceLeases relay;
   private static Gate gate;
 
   enum Change { TOP_UP, ADMIN_EDIT, REDEMPTION }
@@ -83,8 +79,9 @@ class LiveBalanceRaceTest {
     }
 
     @Override
-    public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, boolean unlimited) {
-      return pass(() -> real.tokenQuotaChanged(tokenId, remainQuota, quotaVersion, unlimited));
+    public Future<Void> tokenQuotaChanged(int tokenId, long remainQuota, long quotaVersion, long quotaGeneration,
+                                          boolean unlimited) {
+      return pass(() -> real.tokenQuotaChanged(tokenId, remainQuota, quotaVersion, quotaGeneration, unlimited));
     }
 
     private synchronized Future<Void> pass(Supplier<Future<Void>> update) {
@@ -118,6 +115,7 @@ class LiveBalanceRaceTest {
         Settings.CRITICAL_RATE_LIMIT.name(), "100000"));
     runtime = ApiHarness.await(ProcessRuntime.start(config), 90);
     balances = ApiHarness.await(runtime.vertx().executeBlocking(() -> new LiveBalances(runtime.hazelcast())), 30);
+    relay = new BalanceLeases(balances, BalanceLeases.Policy.disabled(), System::nanoTime);
     gate = new Gate(new LiveBalanceSync(runtime.vertx(), balances));
     Router router = Router.router(runtime.vertx());
     ManagementApi.Collaborators defaults = ManagementApi.Collaborators.defaults();
@@ -153,12 +151,14 @@ class LiveBalanceRaceTest {
     assertThat(root.post("/api/user/", new JsonObject().put("username", name).put("password", "racerpass1"))
         .success()).isTrue();
     Row created = sql("UPDATE users SET quota = $2, quota_version = quota_version + 1 WHERE username = $1 "
-        + "RETURNING id, quota, quota_version", name, INITIAL);
+        + "RETURNING id, quota, quota_version, quota_generation", name, INITIAL);
     int id = created.getInteger(0);
     // the live entry as the cluster holds it: PostgreSQL's value, and a request in flight reserving USAGE
     ApiHarness.await(QuotaCredits.publish(balances, ctx, new QuotaCredits.QuotaState(id, INITIAL, INITIAL,
-        created.getLong(2))), 10);
-    assertThat(ApiHarness.await(balances.reserve(ctx, id, 0, null, 0, USAGE), 10)).isTrue();
+        created.getLong(2), created.getLong(3))), 10);
+    BalanceLeases.Admission admitted = ApiHarness.await(relay.reserve(ctx, id, NO_SEED, null, NO_SEED, USAGE), 10);
+    assertThat(admitted.admitted()).isTrue();
+    long generation = admitted.userGeneration();
     String code = change == Change.REDEMPTION ? root.post("/api/redemption/", new JsonObject().put("name", "r")
         .put("quota", 1_000).put("count", 1)).array().getString(0) : null;
     ApiClient user = change == Change.REDEMPTION ? login(name, "racerpass1") : null;
@@ -166,25 +166,26 @@ class LiveBalanceRaceTest {
     gate.close();
     if (order == Order.CHANGE_COMMITS_FIRST_PUBLISHES_LAST) {
       applyChange(change, root, user, id, code);
-      flushAndPublish(ctx, id);
+      publishUser(ctx, id, generation, flush(id, generation));
       gate.release();
     } else {
-      Row flushed = flush(id);
+      Row flushed = flush(id, generation);
       applyChange(change, root, user, id, code);
       gate.release();
-      ApiHarness.await(balances.ledgerUser(ctx, id, USAGE, flushed.getLong(0), flushed.getLong(1)), 10);
+      publishUser(ctx, id, generation, flushed);
     }
 
-    Row pg = sql("SELECT quota, quota_version FROM users WHERE id = $1", id);
+    Row pg = sql("SELECT quota, quota_version, quota_generation, used_quota FROM users WHERE id = $1", id);
     long[] live = ApiHarness.await(balances.rawUser(ctx, id), 10);
-    assertThat(live).as("live {settled, pending, version} of user %d after %s, %s", id, change, order)
-        .containsExactly(pg.getLong(0), 0L, pg.getLong(1));
+    assertThat(live).as("live {settled, pending, version, generation} of user %d after %s, %s", id, change, order)
+        .containsExactly(pg.getLong(0), 0L, pg.getLong(1), pg.getLong(2));
     long expected = switch (change) {
       case TOP_UP, REDEMPTION -> INITIAL + 1_000 - USAGE;
-      // an admin's absolute edit overrides usage committed before it, not usage committed after it
-      case ADMIN_EDIT -> order == Order.CHANGE_COMMITS_FIRST_PUBLISHES_LAST ? 9_000 - USAGE : 9_000;
+      // an admin's absolute edit is the balance: usage admitted before it is not taken off, whatever the order
+      case ADMIN_EDIT -> 9_000;
     };
     assertThat(pg.getLong(0)).isEqualTo(expected);
+    assertThat(pg.getLong(3)).as("the usage is in used_quota either way").isEqualTo(USAGE);
   }
 
   @ParameterizedTest(name = "token edit, {0}")
@@ -199,35 +200,51 @@ class LiveBalanceRaceTest {
     ApiClient owner = login(name, "holderpass1");
     int tokenId = owner.post("/api/token/", new JsonObject().put("name", "t").put("remain_quota", INITIAL)).obj()
         .getInteger("id");
-    Row created = sql("SELECT remain_quota, quota_version FROM tokens WHERE id = $1", tokenId);
-    ApiHarness.await(balances.ledgerToken(ctx, tokenId, 0, created.getLong(0), created.getLong(1)), 10);
-    assertThat(ApiHarness.await(balances.reserve(ctx, userId, 1_000_000, tokenId, 0, USAGE), 10)).isTrue();
+    Row created = sql("SELECT remain_quota, quota_version, quota_generation FROM tokens WHERE id = $1", tokenId);
+    ApiHarness.await(balances.ledgerToken(ctx, tokenId, 0, created.getLong(0), created.getLong(1),
+        created.getLong(2)), 10);
+    BalanceLeases.Admission admitted = ApiHarness.await(relay.reserve(ctx, userId,
+        new LiveBalances.Seed(1_000_000, 0), tokenId, NO_SEED, USAGE), 10);
+    assertThat(admitted.admitted()).isTrue();
+    long generation = admitted.tokenGeneration();
 
     gate.close();
     JsonObject edit = new JsonObject().put("id", tokenId).put("remain_quota", 9_000);
     Row flushed;
     if (order == Order.CHANGE_COMMITS_FIRST_PUBLISHES_LAST) {
       assertThat(owner.put("/api/token/", edit).success()).isTrue();
-      flushed = tokenFlush(tokenId);
-      ApiHarness.await(balances.ledgerToken(ctx, tokenId, USAGE, flushed.getLong(0), flushed.getLong(1)), 10);
+      flushed = tokenFlush(tokenId, generation);
+      publishToken(ctx, tokenId, generation, flushed);
       gate.release();
     } else {
-      flushed = tokenFlush(tokenId);
+      flushed = tokenFlush(tokenId, generation);
       assertThat(owner.put("/api/token/", edit).success()).isTrue();
       gate.release();
-      ApiHarness.await(balances.ledgerToken(ctx, tokenId, USAGE, flushed.getLong(0), flushed.getLong(1)), 10);
+      publishToken(ctx, tokenId, generation, flushed);
     }
 
-    Row pg = sql("SELECT remain_quota, quota_version FROM tokens WHERE id = $1", tokenId);
+    Row pg = sql("SELECT remain_quota, quota_version, quota_generation, used_quota FROM tokens WHERE id = $1",
+        tokenId);
     long[] live = ApiHarness.await(balances.rawToken(ctx, tokenId), 10);
-    assertThat(live).as("live {settled, pending, version} of token %d after %s", tokenId, order)
-        .containsExactly(pg.getLong(0), 0L, pg.getLong(1));
-    assertThat(pg.getLong(0)).isEqualTo(order == Order.CHANGE_COMMITS_FIRST_PUBLISHES_LAST ? 9_000 - USAGE : 9_000);
+    assertThat(live).as("live {settled, pending, version, generation} of token %d after %s", tokenId, order)
+        .containsExactly(pg.getLong(0), 0L, pg.getLong(1), pg.getLong(2));
+    assertThat(pg.getLong(0)).as("the owner's new remaining quota is the balance").isEqualTo(9_000);
+    assertThat(pg.getLong(3)).isEqualTo(USAGE);
   }
 
-  private static Row tokenFlush(int tokenId) {
-    return ApiHarness.await(runtime.pg().withTransaction(tx -> tx.preparedQuery(TOKEN_FLUSH)
-        .execute(Tuple.tuple().addValue(new Integer[] {tokenId}).addValue(new Long[] {USAGE}))), 10).iterator().next();
+  /** The billing worker's token update for one event of USAGE admitted under {@code generation}. */
+  private static Row tokenFlush(int tokenId, long generation) {
+    return ApiHarness.await(runtime.pg().withTransaction(tx -> tx.preparedQuery(LedgerUpdates.TOKENS)
+        .execute(Tuple.tuple().addValue(new Integer[] {tokenId}).addValue(new Long[] {USAGE})
+            .addValue(new Long[] {0L}).addValue(new Long[] {generation}).addValue(new Long[] {USAGE}))), 10)
+        .iterator().next();
+  }
+
+  /** The worker's post-commit call: releases the usage only when it is of the row's generation (UsageAggregator). */
+  private static void publishToken(Context ctx, int tokenId, long generation, Row flushed) {
+    long generationAfter = flushed.getLong(4);
+    ApiHarness.await(balances.ledgerToken(ctx, tokenId, generation == generationAfter ? USAGE : 0,
+        flushed.getLong(1), flushed.getLong(2), generationAfter), 10);
   }
 
   private static void applyChange(Change change, ApiClient root, ApiClient user, int id, String code) {
@@ -239,15 +256,19 @@ class LiveBalanceRaceTest {
     assertThat(r.success()).as(r.raw()).isTrue();
   }
 
-  /** A billing flush applying USAGE to the user, with the worker's post-commit live update right after it. */
-  private static void flushAndPublish(Context ctx, int id) {
-    Row flushed = flush(id);
-    ApiHarness.await(balances.ledgerUser(ctx, id, USAGE, flushed.getLong(0), flushed.getLong(1)), 10);
+  /** The billing worker's user update for one event of USAGE admitted under {@code generation}. */
+  private static Row flush(int id, long generation) {
+    return ApiHarness.await(runtime.pg().withTransaction(tx -> tx.preparedQuery(LedgerUpdates.USERS)
+        .execute(Tuple.tuple().addValue(new Integer[] {id}).addValue(new Long[] {USAGE}).addValue(new Integer[] {1})
+            .addValue(new Long[] {0L}).addValue(new Long[] {generation}).addValue(new Long[] {USAGE}))), 10)
+        .iterator().next();
   }
 
-  private static Row flush(int id) {
-    return ApiHarness.await(runtime.pg().withTransaction(tx -> tx.preparedQuery(FLUSH)
-        .execute(Tuple.of(new Integer[] {id}, new Long[] {USAGE}, new Integer[] {1}))), 10).iterator().next();
+  /** The worker's post-commit call: releases the usage only when it is of the row's generation (UsageAggregator). */
+  private static void publishUser(Context ctx, int id, long generation, Row flushed) {
+    long generationAfter = flushed.getLong(3);
+    ApiHarness.await(balances.ledgerUser(ctx, id, generation == generationAfter ? USAGE : 0, flushed.getLong(1),
+        flushed.getLong(2), generationAfter), 10);
   }
 
   private static Row sql(String query, Object... args) {

@@ -41,7 +41,8 @@ class EventEmitterOutageTest {
     Path spill = Files.createTempDirectory("onegate-spill-test");
     Set<String> ids = new HashSet<>();
     EmbeddedKafka kafka = null;
-    try (EventEmitter emitter = new EventEmitter(props, spill, 16, Duration.ofMillis(500))) {
+    try (EventEmitter emitter = new EventEmitter(new io.onegate.common.kafka.Topics("usage-outage",
+        "attempts-outage"), props, spill, 16, Duration.ofMillis(500))) {
       long worst = 0;
       for (int i = 0; i < 120; i++) {
         String id = "req-" + i;

@@ -546,24 +546,6 @@ class RelayTest {
     assertThat(attempts.get(1).success()).isTrue();
   }
 
-  /** Usage events of the given request ids from the gateway's usage topic (waits until all arrived or 30 s). */
-  private static Map<String, UsageEvent> usageEvents(java.util.Collection<String> requestIds) {
-    Map<String, UsageEvent> found = new java.util.HashMap<>();
-    try (KafkaConsumer<String, String> consumer = consumer()) {
-      consumer.subscribe(List.of(Topics.of(config).usage()));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline && !found.keySet().containsAll(requestIds)) {
-        for (var rec : consumer.poll(Duration.ofMillis(300))) {
-          UsageEvent e = UsageEvent.decode(rec.value());
-          if (requestIds.contains(e.requestId())) {
-            assertThat(found.put(e.requestId(), e)).as("one usage event per request").isNull();
-          }
-        }
-      }
-    }
-    return found;
-  }
-
   private static HttpClientResponse openStream(HttpClient client, io.vertx.core.Handler<Buffer> onData,
                                                io.vertx.core.Promise<Void> ended) {
     return await(client.request(new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
@@ -617,7 +599,10 @@ class RelayTest {
     assertThat(failed.statusCode()).isEqualTo(503);
     String failedId = failed.getHeader("X-Oneapi-Request-Id");
 
-    Map<String, UsageEvent> events = usageEvents(List.of(abortedId, cutId, failedId));
+    Map<String, UsageEvent> events;
+    try (UsageTopic usage = UsageTopic.open(config)) {
+      events = usage.events(List.of(abortedId, cutId, failedId));
+    }
     assertThat(events.get(abortedId).status()).isEqualTo("client_aborted");
     assertThat(events.get(abortedId).completionTokens()).isPositive();
     assertThat(events.get(abortedId).quota()).isPositive();

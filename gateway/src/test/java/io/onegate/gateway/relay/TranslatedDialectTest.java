@@ -5,6 +5,7 @@ import static io.onegate.gateway.relay.RelayFixture.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.config.Config;
+import io.onegate.common.event.UsageEvent;
 import io.onegate.common.process.ProcessRuntime;
 import io.onegate.gateway.state.SnapshotLoader;
 import io.onegate.gateway.state.StateStore;
@@ -19,6 +20,7 @@ import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.UpstreamRequest;
 import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.testkit.RecordingUsageSink;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +28,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ class TranslatedDialectTest {
   private static Vertx fakeVertx;
   private static StateStore state;
   private static RelayServices services;
+  private static final RecordingUsageSink events = new RecordingUsageSink();
   private static int port;
 
   /** A minimal NDJSON dialect: {"message":{"content":…},"done":bool,"prompt_eval_count":n,"eval_count":m}. */
@@ -155,11 +157,10 @@ class TranslatedDialectTest {
         new io.onegate.common.domain.ChannelRepository(rt.pg(), io.onegate.common.crypto.KeyCipher.fromConfig(config)),
         io.onegate.common.crypto.TokenVault.fromConfig(config)),
         Duration.ofMinutes(10)));
-    RelayServices base = RelayRoutes.services(rt, state, io.onegate.common.kafka.KafkaSupport.producerProps(config,
-        "translated"), Files.createTempDirectory("onegate-translated-spill"));
+    RelayServices base = await(rt.vertx().executeBlocking(() -> RelayRoutes.services(rt, state, events)));
     services = new RelayServices(base.state(), base.registry().with(99, new NdjsonChatAdaptor(), ""),
-        base.upstream(), base.credentials(), base.estimator(), base.balances(), base.events(), base.topics(),
-        base.clientIp(), base.clock(), base.random(), base.maxBodyBytes());
+        base.upstream(), base.credentials(), base.estimator(), base.balances(), base.events(), base.clientIp(),
+        base.clock(), base.random(), base.maxBodyBytes(), base.holds());
     Router router = Router.router(rt.vertx());
     RelayRoutes.mount(router, rt.vertx(), services);
     port = await(rt.vertx().createHttpServer().requestHandler(router).listen(0, "127.0.0.1")).actualPort();
@@ -167,9 +168,6 @@ class TranslatedDialectTest {
 
   @AfterAll
   static void stop() {
-    if (services != null) {
-      services.events().close();
-    }
     RelayFixture.stop(null, rt);
     if (fakeVertx != null) {
       fakeVertx.close();
@@ -187,5 +185,10 @@ class TranslatedDialectTest {
     assertThat(body).startsWith("data: {\"object\":\"chat.completion.chunk\"");
     assertThat(body).contains("\"content\":\"Hel\"").contains("\"content\":\"lo\"").endsWith("data: [DONE]\n\n");
     assertThat(body.split("\n\n")).hasSize(3);
+    assertThat(events.takeOutcome().success()).isTrue();
+    UsageEvent usage = events.takeUsage();
+    assertThat(usage.promptTokens()).as("the translator's reported usage is billed").isEqualTo(6);
+    assertThat(usage.completionTokens()).isEqualTo(2);
+    events.assertNothingElse();
   }
 }

@@ -7,10 +7,8 @@ import io.onegate.common.domain.ChangeNotice;
 import io.onegate.common.event.AttemptOutcome;
 import io.onegate.common.kafka.Topics;
 import io.onegate.common.options.Options;
-import io.onegate.health.policy.Decision;
 import io.onegate.health.policy.HealthPolicy;
 import io.onegate.health.policy.Switches;
-import io.onegate.health.state.ChannelStatusWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes attempt outcomes (consumer group {@value #GROUP}; records keyed by channel id, so one member sees all of
- * a channel's outcomes) on its own thread, and hands each to the {@link HealthPolicy} on one Vert.x context, where
- * decisions go to the {@link ChannelStatusWriter}. Offsets auto-commit: health decisions are soft state, and
- * outcomes older than the error-rate window are ignored by the policy on replay.
+ * a channel's outcomes and alone decides its holds) on its own thread, and hands each to the {@link HealthPolicy} on
+ * one Vert.x context, where {@link ChannelActions} carries the decisions out. Offsets auto-commit: health decisions
+ * are soft state, and outcomes older than the error-rate window are ignored by the policy on replay.
  */
 public final class OutcomeConsumer {
   public static final String GROUP = "onegate-health";
@@ -42,19 +40,19 @@ public final class OutcomeConsumer {
   private final KafkaConsumer<String, String> consumer;
   private final String topic;
   private final HealthPolicy policy;
-  private final ChannelStatusWriter writer;
+  private final ChannelActions actions;
   private final Supplier<Options> options;
   private final Thread thread;
   private MessageConsumer<JsonObject> notices;
   private volatile boolean running = true;
   private long timerId = -1;
 
-  private OutcomeConsumer(Vertx vertx, Config config, HealthPolicy policy, ChannelStatusWriter writer,
+  private OutcomeConsumer(Context context, Config config, HealthPolicy policy, ChannelActions actions,
                           Supplier<Options> options) {
-    this.context = vertx.getOrCreateContext();
+    this.context = context;
     this.topic = Topics.of(config).attempts();
     this.policy = policy;
-    this.writer = writer;
+    this.actions = actions;
     this.options = options;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
@@ -69,11 +67,12 @@ public final class OutcomeConsumer {
     this.thread.setDaemon(true);
   }
 
-  /** Subscribes and starts polling; must be called on a Vert.x context (the policy is confined to it). */
-  public static Future<OutcomeConsumer> start(Vertx vertx, Config config, HealthPolicy policy,
-                                              ChannelStatusWriter writer, Supplier<Options> options,
+  /** Subscribes and starts polling; the policy and the actions are confined to {@code context}. */
+  public static Future<OutcomeConsumer> start(Context context, Config config, HealthPolicy policy,
+                                              ChannelActions actions, Supplier<Options> options,
                                               Duration backstop) {
-    OutcomeConsumer c = new OutcomeConsumer(vertx, config, policy, writer, options);
+    Vertx vertx = context.owner();
+    OutcomeConsumer c = new OutcomeConsumer(context, config, policy, actions, options);
     // backstop for a lost ChangeNotice: forget every known status now and then (they are re-read on demand)
     c.timerId = vertx.setPeriodic(backstop.toMillis(), id -> c.context.runOnContext(v -> policy.forgetAll()));
     c.notices = vertx.eventBus().<JsonObject>consumer(ClusterNames.CHANGES_ADDRESS, msg -> {
@@ -114,25 +113,12 @@ public final class OutcomeConsumer {
   }
 
   private void handle(AttemptOutcome outcome) {
-    Decision decision = policy.onAttempt(outcome, Switches.from(options.get()));
-    if (decision.isNone()) {
-      return;
-    }
-    int id = outcome.channelId();
-    writer.apply(id, decision)
-        .onSuccess(result -> {
-          if (result.change().isPresent()) {
-            policy.statusChanged(id, result.currentStatus());
-          } else {
-            policy.statusObserved(id, result.currentStatus());
-          }
-        })
-        .onFailure(err -> LOG.warn("could not apply {} to channel {}: {}", decision.action(), id,
-            err.getMessage()));
+    actions.apply(outcome.channelId(), policy.onAttempt(outcome, Switches.from(options.get())));
   }
 
   public Future<Void> stop() {
     running = false;
+    context.runOnContext(v -> actions.stop());
     if (timerId >= 0) {
       context.owner().cancelTimer(timerId);
     }

@@ -1,5 +1,6 @@
 package io.onegate.health.probe;
 
+import io.onegate.common.domain.ChannelStatus;
 import io.onegate.common.error.FailureClass;
 import io.onegate.common.options.Options;
 import io.onegate.health.channel.ChannelRepository;
@@ -77,6 +78,21 @@ public final class ChannelTester {
     return channels.find(channelId).compose(found -> found
         .map(stored -> run(stored, model.filter(m -> !m.isBlank()).orElse(preferredModel)))
         .orElseGet(() -> Future.failedFuture(new NoSuchChannelException(channelId))));
+  }
+
+  /**
+   * A breaker probe: tests an enabled channel like {@link #testManually} (recorded, never a status change by itself).
+   * Fails when the channel no longer exists or is not enabled (its breaker has nothing left to guard).
+   */
+  public Future<ProbeResult> probeForBreaker(int channelId) {
+    return channels.find(channelId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new NoSuchChannelException(channelId));
+      }
+      return found.get().channel().status() == ChannelStatus.ENABLED
+          ? run(found.get(), preferredModel).map(TestReport::result)
+          : Future.failedFuture("channel " + channelId + " is not enabled");
+    });
   }
 
   private Future<TestReport> run(StoredChannel stored, String wanted) {

@@ -53,6 +53,8 @@ public final class ChannelStatusWriter {
       case NONE -> currentStatus(channelId).map(s -> new Result(Optional.empty(), s));
       case DISABLE -> move(channelId, ChannelStatus.ENABLED, ChannelStatus.AUTO_DISABLED, decision);
       case ENABLE -> move(channelId, ChannelStatus.AUTO_DISABLED, ChannelStatus.ENABLED, decision);
+      case COOL_DOWN, OPEN_BREAKER, CLOSE_BREAKER ->
+          throw new IllegalArgumentException("not a status change: " + decision.action());
     };
   }
 

@@ -6,6 +6,7 @@ import io.onegate.common.config.PostgresDsn;
 import io.onegate.common.crypto.KeyCipher;
 import io.onegate.common.db.Migrations;
 import io.onegate.common.db.PgPools;
+import io.onegate.common.error.FailureClass;
 import io.onegate.common.options.Options;
 import io.onegate.health.FakeOpenAi;
 import io.onegate.health.channel.ChannelRepository;
@@ -60,7 +61,9 @@ class ChannelTesterTest {
     Clock clock = Clock.systemUTC();
     channels = new ChannelRepository(pg, CIPHER);
     ChannelStatusWriter writer = new ChannelStatusWriter(vertx, pg, clock, COOLDOWN, changes::add);
-    HealthPolicy policy = new HealthPolicy(new HealthRules(50, Duration.ofSeconds(300), 20, 0.2, COOLDOWN), clock);
+    HealthPolicy policy = new HealthPolicy(new HealthRules(50, Duration.ofSeconds(300), 20, 0.2, COOLDOWN,
+        new HealthRules.Holds(5, Duration.ofSeconds(30), Duration.ofSeconds(600), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(300))), clock);
     tester = new ChannelTester(pg, channels,
         prober(clock), writer, policy, options::get, clock,
         "gpt-3.5-turbo", report -> { });
@@ -151,6 +154,23 @@ class ChannelTesterTest {
     assertThat(status(deadManualTest)).as("manual tests only record, as in One API").isEqualTo(1);
     assertThat(tester.testManually(999_999, Optional.empty()).toCompletionStage().toCompletableFuture()
         .handle((r, e) -> e).get(10, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  @Test
+  void aBreakerProbeTestsOnlyEnabledChannelsAndNeverChangesTheStatus() throws Exception {
+    int failing = channel("probe-dead", "sk-probe-dead-0123456789ab", 1, "gpt-3.5-turbo", 0);
+    fake.setDead("sk-probe-dead-0123456789ab", true);
+    ProbeResult result = sync(tester.probeForBreaker(failing));
+    assertThat(result.failureClass()).isEqualTo(FailureClass.INVALID_KEY);
+    assertThat(status(failing)).as("the policy decides, not the probe").isEqualTo(1);
+    assertThat(row("SELECT count(*) FROM logs WHERE type = 5 AND channel_id = $1", failing).getLong(0))
+        .as("recorded like the admin's test").isEqualTo(1);
+    int disabled = channel("probe-manual", "sk-probe-manual-0123456789", 2, "gpt-3.5-turbo", 0);
+    for (int id : new int[] {disabled, 999_998}) {
+      assertThat(tester.probeForBreaker(id).toCompletionStage().toCompletableFuture().handle((r, e) -> e)
+          .get(10, TimeUnit.SECONDS)).as("channel %d: nothing to probe", id).isNotNull();
+    }
+    assertThat(fake.requests("sk-probe-manual-0123456789")).isZero();
   }
 
   @Test

@@ -139,6 +139,11 @@ public final class FakeOpenAiUpstream {
     return this;
   }
 
+  /** The default behaviour, for custom replies that answer some requests normally. */
+  public Reply standardReply() {
+    return this::standard;
+  }
+
   /** Stream answers send these raw SSE pieces (each written as one chunk), {@code delayMs} apart. */
   public FakeOpenAiUpstream streamChunks(List<String> chunks, long delayMs) {
     this.streamChunks = List.copyOf(chunks);

@@ -1,5 +1,9 @@
 package io.onegate.gateway.relay.usage;
 
+import io.onegate.common.event.AttemptOutcome;
+import io.onegate.common.event.UsageEvent;
+import io.onegate.common.event.UsageSink;
+import io.onegate.common.kafka.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * sent twice (if acknowledged but the drop did not happen, e.g. a crash); consumers de-duplicate by request id.
  * If the in-memory queue is full, the record is appended to the spill file directly (rare; a small synchronous
  * file write on the caller's thread rather than a lost event).
+ *
+ * <p>As the relay's {@link UsageSink}, usage events go to the usage topic keyed by user and attempt outcomes to the
+ * attempts topic keyed by channel, encoded on the emitter's thread.
  */
-public final class EventEmitter implements AutoCloseable {
+public final class EventEmitter implements UsageSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventEmitter.class);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -42,12 +49,14 @@ public final class EventEmitter implements AutoCloseable {
   private final SpillFile spill;
   private final Producer<String, String> producer;
   private final Duration probeInterval;
+  private final Topics topics;
   private final Thread thread;
   private volatile boolean healthy = true;
   private volatile boolean running = true;
 
-  public EventEmitter(Map<String, Object> producerProps, Path spillDir, int capacity, Duration probeInterval)
-      throws IOException {
+  public EventEmitter(Topics topics, Map<String, Object> producerProps, Path spillDir, int capacity,
+                      Duration probeInterval) throws IOException {
+    this.topics = topics;
     this.capacity = capacity;
     this.spill = new SpillFile(spillDir);
     this.probeInterval = probeInterval;
@@ -81,6 +90,16 @@ public final class EventEmitter implements AutoCloseable {
     } catch (IOException e) {
       LOG.error("event {} could not be queued nor spilled: {}", record.key(), e.getMessage());
     }
+  }
+
+  @Override
+  public void usage(UsageEvent event) {
+    emit(EventRecord.encodedLater(topics.usage(), event.kafkaKey(), event::encode));
+  }
+
+  @Override
+  public void outcome(AttemptOutcome outcome) {
+    emit(EventRecord.encodedLater(topics.attempts(), outcome.kafkaKey(), outcome::encode));
   }
 
   /** Records acknowledged by Kafka so far (for tests and metrics). */

@@ -17,13 +17,28 @@ import java.util.Map;
  * spend more than is available (beyond what is already in flight). Non-blocking: results complete on the caller's
  * Vert.x context.
  *
- * <p>Entries are seeded lazily from the caller's snapshot of PostgreSQL ({@code seed} arguments) when absent, or
- * created by the billing worker with the exact settled value after a flush. An entry is {@code long[]{settled,
- * pending, version}}: {@code version} is the {@code quota_version} of the PostgreSQL row the settled value was
+ * <p>Entries are seeded lazily from the caller's snapshot of PostgreSQL ({@link Seed}) when absent, or created by
+ * the billing worker with the exact settled value after a flush. An entry is {@code long[]{settled, pending,
+ * version, generation}}: {@code version} is the {@code quota_version} of the PostgreSQL row the settled value was
  * read from (0 for a seed from a snapshot); absolute settled values are accepted only with a version at least the
- * one held, so a late update never moves a balance backwards (see docs/billing.md).
+ * one held, so a late update never moves a balance backwards (see docs/billing.md). {@code generation} is the row's
+ * {@code quota_generation}, bumped by an admin's absolute quota set: an update of a newer generation starts the
+ * entry afresh (pending 0: what was reserved or emitted under the old value is not charged against the new one), and
+ * pending changes tagged with an older generation are dropped. Every admission reports the generation it was made
+ * under; usage events carry it to the ledger.
  */
 public final class LiveBalances {
+  /** What the caller's snapshot says of an account, used only when the cluster has no entry for it yet. */
+  public record Seed(long quota, long generation) {
+  }
+
+  /** The answer to a lease call: the extra lease granted (≥ 0), or -1 when refused; the entry's generation. */
+  public record Grant(long extra, long generation) {
+    public boolean admitted() {
+      return extra >= 0;
+    }
+  }
+
   private final IMap<Integer, long[]> users;
   private final IMap<Integer, long[]> tokens;
   private final String epoch;
@@ -47,79 +62,70 @@ public final class LiveBalances {
   }
 
   /**
-   * Reserves {@code amount} on the user and, when {@code tokenId} is not null, on the limited token: both or
-   * neither. Completes with false when either lacks the balance.
-   */
-  public Future<Boolean> reserve(Context ctx, int userId, long userSeed, Integer tokenId, long tokenSeed,
-                                 long amount) {
-    return on(ctx, users.submitToKey(userId, new Reserve(userSeed, amount))).compose(userOk -> {
-      if (!userOk) {
-        return Future.succeededFuture(false);
-      }
-      if (tokenId == null) {
-        return Future.succeededFuture(true);
-      }
-      return on(ctx, tokens.submitToKey(tokenId, new Reserve(tokenSeed, amount))).compose(tokenOk -> tokenOk
-          ? Future.succeededFuture(true)
-          : on(ctx, users.submitToKey(userId, new Adjust(0, -amount))).map(false));
-    });
-  }
-
-  /**
    * One atomic step of a node's lease on a user's balance (see {@link BalanceLeases}): pending drops by
-   * {@code giveBack} (the node's unused lease; negative when the node owes), then {@code amount} is reserved and,
-   * when the balance left allows, an extra lease of up to {@code maxExtra} is granted: at most 1/{@code headroom}
-   * of what is left, and only if that is at least {@code amount}. Completes with the extra granted (≥ 0), or -1
-   * when the balance does not cover {@code amount} (the give-back is applied either way).
+   * {@code giveBack} (the node's unused lease, reserved under {@code giveBackGeneration}; negative when the node
+   * owes; dropped when the entry has moved to another generation since), then {@code amount} is reserved and, when
+   * the balance left allows, an extra lease of up to {@code maxExtra} is granted: at most 1/{@code headroom} of what
+   * is left, and only if that is at least {@code amount}. The give-back is applied either way.
    */
-  public Future<Long> leaseUser(Context ctx, int userId, long seed, long giveBack, long amount, long maxExtra,
-                                int headroom) {
-    return on(ctx, users.submitToKey(userId, new Lease(seed, giveBack, amount, maxExtra, headroom)));
+  public Future<Grant> leaseUser(Context ctx, int userId, Seed seed, long giveBack, long giveBackGeneration,
+                                 long amount, long maxExtra, int headroom) {
+    return on(ctx, users.submitToKey(userId, new Lease(seed.quota(), seed.generation(), giveBack,
+        giveBackGeneration, amount, maxExtra, headroom))).map(r -> new Grant(r[0], r[1]));
   }
 
   /** {@link #leaseUser} for a limited token. */
-  public Future<Long> leaseToken(Context ctx, int tokenId, long seed, long giveBack, long amount, long maxExtra,
-                                 int headroom) {
-    return on(ctx, tokens.submitToKey(tokenId, new Lease(seed, giveBack, amount, maxExtra, headroom)));
+  public Future<Grant> leaseToken(Context ctx, int tokenId, Seed seed, long giveBack, long giveBackGeneration,
+                                  long amount, long maxExtra, int headroom) {
+    return on(ctx, tokens.submitToKey(tokenId, new Lease(seed.quota(), seed.generation(), giveBack,
+        giveBackGeneration, amount, maxExtra, headroom))).map(r -> new Grant(r[0], r[1]));
   }
 
-  /** pending += delta on the user's entry (lease returns and settlements); absent entries are left alone. */
-  public Future<Void> adjustUserPending(Context ctx, int userId, long delta) {
+  /**
+   * pending += delta on the user's entry (lease returns and settlements) when it is still at {@code generation};
+   * absent entries are left alone.
+   */
+  public Future<Void> adjustUserPending(Context ctx, int userId, long delta, long generation) {
     return delta == 0 ? Future.succeededFuture()
-        : on(ctx, users.submitToKey(userId, new Adjust(0, delta))).mapEmpty();
+        : on(ctx, users.submitToKey(userId, new Adjust(delta, generation))).mapEmpty();
   }
 
   /** {@link #adjustUserPending} for a limited token. */
-  public Future<Void> adjustTokenPending(Context ctx, int tokenId, long delta) {
+  public Future<Void> adjustTokenPending(Context ctx, int tokenId, long delta, long generation) {
     return delta == 0 ? Future.succeededFuture()
-        : on(ctx, tokens.submitToKey(tokenId, new Adjust(0, delta))).mapEmpty();
+        : on(ctx, tokens.submitToKey(tokenId, new Adjust(delta, generation))).mapEmpty();
   }
 
   /**
    * A committed ledger change (billing-worker flush, top-up, redemption, admin edit): the user's PostgreSQL quota
-   * is now {@code settled} at {@code quotaVersion}, and {@code releasedPending} of usage that was pending in this
-   * epoch is now part of it. Creates the entry when absent (nothing of this epoch is pending for it then).
+   * is now {@code settled} at {@code quotaVersion} and {@code generation}, and {@code releasedPending} of usage that
+   * was pending in this epoch and that generation is now part of it. Creates the entry when absent (nothing of this
+   * epoch is pending for it then); a newer generation starts the entry afresh (pending 0).
    */
-  public Future<Void> ledgerUser(Context ctx, int userId, long releasedPending, long settled, long quotaVersion) {
-    return on(ctx, users.submitToKey(userId, new Ledger(releasedPending, settled, quotaVersion))).mapEmpty();
+  public Future<Void> ledgerUser(Context ctx, int userId, long releasedPending, long settled, long quotaVersion,
+                                 long generation) {
+    return on(ctx, users.submitToKey(userId, new Ledger(releasedPending, settled, quotaVersion, generation)))
+        .mapEmpty();
   }
 
   /** {@link #ledgerUser} for a limited token: its remaining quota is now {@code settled}. */
-  public Future<Void> ledgerToken(Context ctx, int tokenId, long releasedPending, long settled, long quotaVersion) {
-    return on(ctx, tokens.submitToKey(tokenId, new Ledger(releasedPending, settled, quotaVersion))).mapEmpty();
+  public Future<Void> ledgerToken(Context ctx, int tokenId, long releasedPending, long settled, long quotaVersion,
+                                  long generation) {
+    return on(ctx, tokens.submitToKey(tokenId, new Ledger(releasedPending, settled, quotaVersion, generation)))
+        .mapEmpty();
   }
 
-  /** Raw {settled, pending, version} of one user, or null when absent (reconciliation and tests). */
+  /** Raw {settled, pending, version, generation} of one user, or null when absent (reconciliation and tests). */
   public Future<long[]> rawUser(Context ctx, int userId) {
     return on(ctx, users.getAsync(userId));
   }
 
-  /** Raw {settled, pending, version} of one token, or null when absent. */
+  /** Raw {settled, pending, version, generation} of one token, or null when absent. */
   public Future<long[]> rawToken(Context ctx, int tokenId) {
     return on(ctx, tokens.getAsync(tokenId));
   }
 
-  /** An admin set the token's remaining quota (or made it unlimited): forget the entry, the next use re-seeds. */
+  /** The token became unlimited: forget the entry (unlimited tokens have none; a limited one again re-seeds). */
   public Future<Void> resetToken(Context ctx, int tokenId) {
     return on(ctx, tokens.removeAsync(tokenId)).mapEmpty();
   }
@@ -146,57 +152,46 @@ public final class LiveBalances {
     return Future.fromCompletionStage(done, ctx);
   }
 
-  /** Seeds when absent; then pending += amount only if settled − pending − amount ≥ 0. */
-  static final class Reserve implements EntryProcessor<Integer, long[], Boolean>, Serializable {
-    private static final long serialVersionUID = 1L;
-    private final long seed;
-    private final long amount;
-
-    Reserve(long seed, long amount) {
-      this.seed = seed;
-      this.amount = amount;
-    }
-
-    @Override
-    public Boolean process(Map.Entry<Integer, long[]> entry) {
-      long[] v = entry.getValue() == null ? new long[] {seed, 0, 0} : entry.getValue().clone();
-      if (v[0] - v[1] - amount < 0) {
-        if (entry.getValue() == null) {
-          entry.setValue(v);
-        }
-        return false;
-      }
-      v[1] += amount;
-      entry.setValue(v);
-      return true;
-    }
+  /** {settled, pending, version, generation} of a held value (entries written before generations had three). */
+  static long[] widen(long[] held) {
+    return held.length >= 4 ? held.clone() : new long[] {held[0], held[1], held.length > 2 ? held[2] : 0, 0};
   }
 
-  /** See {@link #leaseUser}. Pending never drops below 0 (a give-back to an entry re-created since). */
-  static final class Lease implements EntryProcessor<Integer, long[], Long>, Serializable {
-    private static final long serialVersionUID = 1L;
+  /**
+   * See {@link #leaseUser}. Seeds when absent. Pending never drops below 0 (a give-back to an entry re-created
+   * since). Answers {@code {extra or -1, generation}}.
+   */
+  static final class Lease implements EntryProcessor<Integer, long[], long[]>, Serializable {
+    private static final long serialVersionUID = 2L;
     private final long seed;
+    private final long seedGeneration;
     private final long giveBack;
+    private final long giveBackGeneration;
     private final long amount;
     private final long maxExtra;
     private final int headroom;
 
-    Lease(long seed, long giveBack, long amount, long maxExtra, int headroom) {
+    Lease(long seed, long seedGeneration, long giveBack, long giveBackGeneration, long amount, long maxExtra,
+          int headroom) {
       this.seed = seed;
+      this.seedGeneration = seedGeneration;
       this.giveBack = giveBack;
+      this.giveBackGeneration = giveBackGeneration;
       this.amount = amount;
       this.maxExtra = maxExtra;
       this.headroom = headroom;
     }
 
     @Override
-    public Long process(Map.Entry<Integer, long[]> entry) {
-      long[] v = entry.getValue() == null ? new long[] {seed, 0, 0} : entry.getValue().clone();
-      v[1] = Math.max(0, v[1] - giveBack);
+    public long[] process(Map.Entry<Integer, long[]> entry) {
+      long[] v = entry.getValue() == null ? new long[] {seed, 0, 0, seedGeneration} : widen(entry.getValue());
+      if (giveBackGeneration == v[3]) {
+        v[1] = Math.max(0, v[1] - giveBack);
+      }
       long left = v[0] - v[1] - amount;
       if (left < 0) {
         entry.setValue(v);
-        return -1L;
+        return new long[] {-1, v[3]};
       }
       long extra = headroom <= 0 ? 0 : Math.min(maxExtra, left / headroom);
       if (extra < Math.max(1, amount)) {
@@ -204,19 +199,19 @@ public final class LiveBalances {
       }
       v[1] += amount + extra;
       entry.setValue(v);
-      return extra;
+      return new long[] {extra, v[3]};
     }
   }
 
-  /** settled += dSettled, pending += dPending on an existing entry (absent entries are left to the next seed). */
+  /** pending += delta on an existing entry still at the delta's generation (absent entries: the next seed). */
   static final class Adjust implements EntryProcessor<Integer, long[], Object>, Serializable {
-    private static final long serialVersionUID = 1L;
-    private final long dSettled;
+    private static final long serialVersionUID = 2L;
     private final long dPending;
+    private final long generation;
 
-    Adjust(long dSettled, long dPending) {
-      this.dSettled = dSettled;
+    Adjust(long dPending, long generation) {
       this.dPending = dPending;
+      this.generation = generation;
     }
 
     @Override
@@ -224,38 +219,49 @@ public final class LiveBalances {
       if (entry.getValue() == null) {
         return null;
       }
-      long[] v = entry.getValue().clone();
-      v[0] += dSettled;
+      long[] v = widen(entry.getValue());
+      if (v[3] != generation) {
+        return null; // reserved under a value an admin has replaced since: nothing of it is pending any more
+      }
       v[1] += dPending;
       entry.setValue(v);
       return null;
     }
   }
 
-  /** pending -= released; settled := settled at version when version >= the held one; creates when absent. */
+  /**
+   * A newer generation starts afresh (pending 0); pending -= released when the generations match; settled :=
+   * settled at version when version >= the held one; creates when absent.
+   */
   static final class Ledger implements EntryProcessor<Integer, long[], Object>, Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final long released;
     private final long settled;
     private final long version;
+    private final long generation;
 
-    Ledger(long released, long settled, long version) {
+    Ledger(long released, long settled, long version, long generation) {
       this.released = released;
       this.settled = settled;
       this.version = version;
+      this.generation = generation;
     }
 
     @Override
     public Object process(Map.Entry<Integer, long[]> entry) {
-      long[] old = entry.getValue();
-      if (old == null) {
-        entry.setValue(new long[] {settled, 0, version});
+      if (entry.getValue() == null) {
+        entry.setValue(new long[] {settled, 0, version, Math.max(0, generation)});
         return null;
       }
-      long heldVersion = old.length > 2 ? old[2] : 0;
-      // never below 0: a release for an entry re-created since the reservation must not invent balance
-      long[] v = new long[] {old[0], Math.max(0, old[1] - released), heldVersion};
-      if (version >= heldVersion) {
+      long[] v = widen(entry.getValue());
+      if (generation > v[3]) {
+        v[1] = 0; // an admin set a new absolute value: what was pending belonged to the old one
+        v[3] = generation;
+      } else if (generation == v[3]) {
+        // never below 0: a release for an entry re-created since the reservation must not invent balance
+        v[1] = Math.max(0, v[1] - released);
+      }
+      if (version >= v[2]) {
         v[0] = settled;
         v[2] = version;
       }

@@ -26,6 +26,11 @@ public final class ClusterNames {
   /** IMap of the health worker's leader lease (key {@link #HEALTH_LEADER_LOCK}, value "member|expiresAtMillis"). */
   public static final String HEALTH_LEASES = "onegate.health.leases";
   /**
+   * IMap channelId → {@code long[]} {@link ChannelHold} (cool-down after a 429, open circuit breaker), written by the
+   * health worker that owns the channel's outcomes, read by gateways through an entry listener (never per request).
+   */
+  public static final String CHANNEL_HOLDS = "onegate.health.channel-holds";
+  /**
    * Event-bus address (request/reply) of the channel tester: {@code {"channel_id":n,"model":"optional"}} →
    * {@code {"success","message","time","modelName"}} (One API's GET /api/channel/test/:id answer). Any health
    * worker answers.

@@ -2,17 +2,23 @@ package io.onegate.common.cluster;
 
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.kubernetes.KubernetesProperties;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Hazelcast member configuration for every OneGate process: Vert.x's defaults (the event-bus maps it needs),
- * multicast off, TCP/IP join with {@code HAZELCAST_MEMBERS}, bound to {@code HAZELCAST_INTERFACE}, and the
- * cluster name that keeps separate deployments (and parallel test runs) apart.
+ * multicast off, TCP/IP join with {@code HAZELCAST_MEMBERS} — or, on Kubernetes, a DNS lookup of the headless
+ * service named by {@code HAZELCAST_KUBERNETES_SERVICE_DNS} — bound to {@code HAZELCAST_INTERFACE}, and the cluster
+ * name that keeps separate deployments (and parallel test runs) apart.
  */
 public final class HazelcastSetup {
+  /** How long a member started with Kubernetes discovery keeps looking for others before it forms a cluster alone. */
+  static final int DISCOVERY_JOIN_WAIT_SECONDS = 5;
+
   private HazelcastSetup() {
   }
 
@@ -40,9 +46,22 @@ public final class HazelcastSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true)
-        .setMembers(Arrays.stream(config.get(Settings.HAZELCAST_MEMBERS).split(","))
-            .map(String::trim).filter(s -> !s.isEmpty()).toList());
+    Optional<String> serviceDns = config.find(Settings.HAZELCAST_KUBERNETES_SERVICE_DNS);
+    if (serviceDns.isPresent()) {
+      // DNS lookup mode of the Kubernetes discovery built into Hazelcast: every A record of the headless service
+      // is a candidate member on HAZELCAST_PORT. Hazelcast allows one join method, so TCP/IP stays off.
+      join.getTcpIpConfig().setEnabled(false);
+      // The discovery joiner looks members up only during this wait (0 would mean "never"); it returns as soon as
+      // the lookup names another member, so only the first pod of a fresh cluster waits the whole time.
+      hz.setProperty("hazelcast.wait.seconds.before.join", String.valueOf(DISCOVERY_JOIN_WAIT_SECONDS));
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty(KubernetesProperties.SERVICE_DNS.key(), serviceDns.get())
+          .setProperty(KubernetesProperties.SERVICE_PORT.key(), String.valueOf(config.get(Settings.HAZELCAST_PORT)));
+    } else {
+      join.getTcpIpConfig().setEnabled(true)
+          .setMembers(Arrays.stream(config.get(Settings.HAZELCAST_MEMBERS).split(","))
+              .map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
     return hz;
   }
 }

@@ -88,6 +88,11 @@ public final class Settings {
       "127.0.0.1", "Addresses of Hazelcast members to join over TCP (multicast is off).", Parsers::string);
   public static final Setting<String> HAZELCAST_INTERFACE = of("HAZELCAST_INTERFACE", "IP address", "127.0.0.1",
       "Address this process's Hazelcast member binds to and announces.", Parsers::string);
+  public static final Setting<String> HAZELCAST_KUBERNETES_SERVICE_DNS = of("HAZELCAST_KUBERNETES_SERVICE_DNS",
+      "DNS name", null, "Kubernetes: DNS name of a headless service (publishNotReadyAddresses) that selects every OneGate "
+          + "pod, e.g. onegate-hazelcast.onegate.svc.cluster.local. When set, members find each other by looking it up "
+          + "(Hazelcast's built-in Kubernetes DNS discovery, no API access or RBAC) on HAZELCAST_PORT, and "
+          + "HAZELCAST_MEMBERS is ignored.", Parsers::string);
   public static final Setting<String> BIND_ADDRESS = of("BIND_ADDRESS", "IP address", "127.0.0.1",
       "Address the HTTP servers (gateway PORT, workers' health ports) listen on; 0.0.0.0 for every interface (what a "
           + "container or a node behind a load balancer needs).", Parsers::string);
@@ -144,21 +149,41 @@ public final class Settings {
       "30", "Seconds a channel test waits for the upstream's answer before counting it as a timeout.",
       intRange(1, 600));
   public static final Setting<Integer> HEALTH_ERROR_RATE_WINDOW = of("HEALTH_ERROR_RATE_WINDOW",
-      "integer attempts 1-10000", "50", "Error-rate rule: how many of a channel's most recent relay attempts "
-          + "are looked at.", intRange(1, 10_000));
+      "integer attempts 1-10000", "50", "Circuit breaker, error-rate rule: how many of a channel's most recent relay "
+          + "attempts are looked at (successes and transient failures; client errors and 429s are not counted).",
+      intRange(1, 10_000));
   public static final Setting<Integer> HEALTH_ERROR_RATE_WINDOW_SECONDS = of("HEALTH_ERROR_RATE_WINDOW_SECONDS",
-      "integer seconds 1-86400", "300", "Error-rate rule: attempts older than this many seconds leave the window.",
-      intRange(1, 86_400));
+      "integer seconds 1-86400", "300", "Circuit breaker, error-rate rule: attempts older than this many seconds "
+          + "leave the window.", intRange(1, 86_400));
   public static final Setting<Integer> HEALTH_ERROR_RATE_MIN_SAMPLES = of("HEALTH_ERROR_RATE_MIN_SAMPLES",
-      "integer 1-10000", "20", "Error-rate rule: the rule judges a channel only once its window holds at least "
-          + "this many attempts, so one bad request never disables a channel.", intRange(1, 10_000));
+      "integer 1-10000", "20", "Circuit breaker, error-rate rule: judges a channel only once its window holds at "
+          + "least this many attempts, so a few bad requests never trip it.", intRange(1, 10_000));
   public static final Setting<Double> HEALTH_ERROR_RATE_THRESHOLD = of("HEALTH_ERROR_RATE_THRESHOLD",
-      "fraction 0-1", "0.2", "Error-rate rule: auto-disable a channel when failures / attempts in its window reach "
-          + "this fraction (One API's ENABLE_METRIC success rate 0.8); 0 turns the rule off. Needs the option "
-          + "AutomaticDisableChannelEnabled.", doubleRange(0, 1));
+      "fraction 0-1", "0.2", "Circuit breaker, error-rate rule: open a channel's breaker when transient failures "
+          + "(5xx, timeouts, connection errors) / attempts in its window reach this fraction; 0 turns the rule off. "
+          + "An open breaker makes gateways skip the channel; it never changes the channel's status.",
+      doubleRange(0, 1));
+  public static final Setting<Integer> HEALTH_BREAKER_CONSECUTIVE_FAILURES = of(
+      "HEALTH_BREAKER_CONSECUTIVE_FAILURES", "integer 0-10000", "5", "Circuit breaker: open a channel's breaker "
+          + "after this many transient failures in a row (no success between them), whatever the window holds; 0 "
+          + "turns the rule off.", intRange(0, 10_000));
+  public static final Setting<Integer> HEALTH_BREAKER_OPEN_SECONDS = of("HEALTH_BREAKER_OPEN_SECONDS",
+      "integer seconds 0-86400", "30", "Circuit breaker: how long gateways skip a channel whose breaker opened before "
+          + "the health worker probes it (a passing probe closes the breaker); 0 turns breakers off.",
+      intRange(0, 86_400));
+  public static final Setting<Integer> HEALTH_BREAKER_MAX_OPEN_SECONDS = of("HEALTH_BREAKER_MAX_OPEN_SECONDS",
+      "integer seconds 1-86400", "600", "Circuit breaker: each failed probe doubles the time until the next one, up "
+          + "to this many seconds.", intRange(1, 86_400));
+  public static final Setting<Integer> HEALTH_RATE_LIMIT_COOLDOWN_SECONDS = of("HEALTH_RATE_LIMIT_COOLDOWN_SECONDS",
+      "integer seconds 0-86400", "10", "Seconds gateways skip a channel after its upstream answered 429 without a "
+          + "retry-after (with one, its value is used); never counts towards disabling. 0: only a retry-after "
+          + "cools a channel down.", intRange(0, 86_400));
+  public static final Setting<Integer> HEALTH_RATE_LIMIT_MAX_COOLDOWN_SECONDS = of(
+      "HEALTH_RATE_LIMIT_MAX_COOLDOWN_SECONDS", "integer seconds 0-86400", "300", "Longest cool-down a 429's "
+          + "retry-after can ask for; 0 turns cool-downs off.", intRange(0, 86_400));
   public static final Setting<Integer> HEALTH_FLIP_COOLDOWN = of("HEALTH_FLIP_COOLDOWN", "integer seconds >= 0",
       "300", "Seconds after a channel's last status change during which automation does not enable it again or "
-          + "disable it for its error rate (a dead key is still disabled at once).", intRange(0, 86_400));
+          + "disable it for a slow test (a dead key is still disabled at once).", intRange(0, 86_400));
   public static final Setting<Integer> HEALTH_LEADER_LEASE = of("HEALTH_LEADER_LEASE", "integer seconds 2-300",
       "15", "Lease of the health worker that runs scheduled tests; renewed every third of it. When the leader dies "
           + "another worker takes over within one lease.", intRange(2, 300));
@@ -211,13 +236,17 @@ public final class Settings {
       CRITICAL_RATE_LIMIT, LOGIN_FAILURE_LIMIT, INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE,
       FRONTEND_BASE_URL, DEBUG,
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
-      HAZELCAST_INTERFACE, BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT,
+      HAZELCAST_INTERFACE,
+      HAZELCAST_KUBERNETES_SERVICE_DNS,
+      BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT,
       METRICS_TOKEN, METRICS_PORT, METRICS_BIND_ADDRESS, DATA_DIR,
       EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
       // health worker
       CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,
       HEALTH_ERROR_RATE_WINDOW_SECONDS, HEALTH_ERROR_RATE_MIN_SAMPLES, HEALTH_ERROR_RATE_THRESHOLD,
-      HEALTH_FLIP_COOLDOWN, HEALTH_LEADER_LEASE,
+      HEALTH_BREAKER_CONSECUTIVE_FAILURES, HEALTH_BREAKER_OPEN_SECONDS, HEALTH_BREAKER_MAX_OPEN_SECONDS,
+      HEALTH_RATE_LIMIT_COOLDOWN_SECONDS, HEALTH_RATE_LIMIT_MAX_COOLDOWN_SECONDS, HEALTH_FLIP_COOLDOWN,
+      HEALTH_LEADER_LEASE,
       // relay
 
       MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,

@@ -2,38 +2,36 @@ package io.onegate.common.error;
 
 /**
  * Why an upstream attempt failed, classified from status codes and structured error fields (never from message
- * text). Drives retries (relay) and automatic disabling (health worker).
+ * text). Drives retries (relay) and channel health ({@link #channelFault()}, health worker).
  */
 public enum FailureClass {
   /** The attempt succeeded. */
-  NONE(false, false),
+  NONE(false),
   /** The key is invalid, revoked or expired (401, {@code invalid_api_key}, {@code authentication_error}). */
-  INVALID_KEY(true, true),
+  INVALID_KEY(true),
   /** The upstream account is deactivated, banned or lacks permission ({@code account_deactivated}, 403). */
-  ACCOUNT_DISABLED(true, true),
+  ACCOUNT_DISABLED(true),
   /** The upstream account's credit or quota is exhausted ({@code insufficient_quota}, billing errors). */
-  QUOTA_EXHAUSTED(true, true),
+  QUOTA_EXHAUSTED(true),
   /** Rate limited by the upstream (429 without a quota code). */
-  RATE_LIMITED(true, false),
+  RATE_LIMITED(true),
   /** Server-side or network failure (5xx, connection refused/reset, malformed upstream answer). */
-  TRANSIENT(true, false),
+  TRANSIENT(true),
   /** No answer in time (connect, first byte or stream idle timeout). */
-  TIMEOUT(true, false),
+  TIMEOUT(true),
   /** The model or deployment does not exist on this channel (404 model_not_found): another channel may have it. */
-  MODEL_UNAVAILABLE(true, false),
+  MODEL_UNAVAILABLE(true),
   /** The client's request is wrong (400, 413, 422, content policy): the same request fails everywhere. */
-  BAD_REQUEST(false, false),
+  BAD_REQUEST(false),
   /** The client went away before the upstream answered. */
-  CLIENT_ABORTED(false, false),
+  CLIENT_ABORTED(false),
   /** Anything else. */
-  UNKNOWN(true, false);
+  UNKNOWN(true);
 
   private final boolean retryOnAnotherChannel;
-  private final boolean keyIsDead;
 
-  FailureClass(boolean retryOnAnotherChannel, boolean keyIsDead) {
+  FailureClass(boolean retryOnAnotherChannel) {
     this.retryOnAnotherChannel = retryOnAnotherChannel;
-    this.keyIsDead = keyIsDead;
   }
 
   /** True when another channel may succeed with the same request. */
@@ -43,11 +41,19 @@ public enum FailureClass {
 
   /** True when the channel's key cannot work any more: disable the channel at once. */
   public boolean keyIsDead() {
-    return keyIsDead;
+    return channelFault() == ChannelFault.DEAD_KEY;
   }
 
-  /** True when the failure counts against the channel's error rate. */
-  public boolean countsAgainstChannel() {
-    return this != NONE && this != BAD_REQUEST && this != CLIENT_ABORTED;
+  /**
+   * What the failure says about the channel. A client-caused failure (bad request, a route or model the upstream
+   * lacks, the client leaving) and an unclassified one never count against it.
+   */
+  public ChannelFault channelFault() {
+    return switch (this) {
+      case INVALID_KEY, ACCOUNT_DISABLED, QUOTA_EXHAUSTED -> ChannelFault.DEAD_KEY;
+      case RATE_LIMITED -> ChannelFault.COOL_DOWN;
+      case TRANSIENT, TIMEOUT -> ChannelFault.TRANSIENT;
+      case NONE, MODEL_UNAVAILABLE, BAD_REQUEST, CLIENT_ABORTED, UNKNOWN -> ChannelFault.NONE;
+    };
   }
 }

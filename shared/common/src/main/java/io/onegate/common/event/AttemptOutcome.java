@@ -11,11 +11,13 @@ import java.util.Objects;
  * @param source     "relay" for live traffic, "test" for a scheduled or manual channel test
  * @param httpStatus upstream status, or 0 when no response arrived (network error, timeout)
  * @param errorCode  upstream structured error code/type (e.g. invalid_api_key), or empty
+ * @param retryAfterMillis how long the upstream asked to wait ({@code retry-after}/{@code retry-after-ms} of a
+ *                   429 or 503), 0 when it did not say; JSON {@code retry_after_ms}, absent in older events (= 0)
  */
 public record AttemptOutcome(int schemaVersion, String attemptId, String requestId, long occurredAtMillis,
                              int channelId, int channelType, String model, int httpStatus,
                              FailureClass failureClass, String errorCode, long latencyMillis, boolean firstAttempt,
-                             String source) {
+                             String source, long retryAfterMillis) {
   public static final int SCHEMA_VERSION = 1;
 
   public AttemptOutcome {
@@ -25,6 +27,7 @@ public record AttemptOutcome(int schemaVersion, String attemptId, String request
     model = model == null ? "" : model;
     errorCode = errorCode == null ? "" : errorCode;
     source = source == null ? "relay" : source;
+    retryAfterMillis = Math.max(0, retryAfterMillis);
   }
 
   public boolean success() {
@@ -40,7 +43,7 @@ public record AttemptOutcome(int schemaVersion, String attemptId, String request
         .put("ts", occurredAtMillis).put("channel_id", channelId).put("channel_type", channelType)
         .put("model", model).put("http_status", httpStatus).put("failure_class", failureClass.name())
         .put("error_code", errorCode).put("latency_ms", latencyMillis).put("first_attempt", firstAttempt)
-        .put("source", source);
+        .put("source", source).put("retry_after_ms", retryAfterMillis);
   }
 
   /** The same fields as {@link #toJson}, written directly (hot path: one per upstream attempt). */
@@ -59,6 +62,7 @@ public record AttemptOutcome(int schemaVersion, String attemptId, String request
       g.writeNumberField("latency_ms", latencyMillis);
       g.writeBooleanField("first_attempt", firstAttempt);
       g.writeStringField("source", source);
+      g.writeNumberField("retry_after_ms", retryAfterMillis);
     });
   }
 
@@ -73,6 +77,6 @@ public record AttemptOutcome(int schemaVersion, String attemptId, String request
     return new AttemptOutcome(j.getInteger("v", 1), j.getString("attempt_id"), j.getString("request_id"),
         j.getLong("ts", 0L), j.getInteger("channel_id", 0), j.getInteger("channel_type", 0), j.getString("model"),
         j.getInteger("http_status", 0), failure, j.getString("error_code"), j.getLong("latency_ms", 0L),
-        j.getBoolean("first_attempt", true), j.getString("source"));
+        j.getBoolean("first_attempt", true), j.getString("source"), j.getLong("retry_after_ms", 0L));
   }
 }

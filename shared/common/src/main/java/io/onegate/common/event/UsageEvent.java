@@ -15,15 +15,24 @@ import java.util.Objects;
  * @param content          One API's consume-log text (the ratios used)
  * @param balanceEpoch     the live-balance epoch the reservation was made in (see LiveBalances); the billing
  *                         worker releases pending balance only for events of the current epoch
+ * @param userQuotaGeneration  the user's {@code users.quota_generation} the request was admitted under (see
+ *                         LiveBalances): an admin's absolute quota set starts a new generation, and usage admitted
+ *                         under an older one is not taken off the new value (still logged and in used_quota).
+ *                         JSON {@code user_quota_generation}; -1 (absent: an older gateway) is charged as before
+ * @param tokenQuotaGeneration likewise the limited token's {@code tokens.quota_generation}
+ *                         ({@code token_quota_generation}); -1 for unlimited tokens and older gateways
  */
 public record UsageEvent(int schemaVersion, String requestId, long occurredAtMillis, int type, int userId,
                          String username, int tokenId, String tokenName, boolean tokenUnlimited, int channelId,
                          int channelType, String group, String requestedModel, String upstreamModel,
                          long promptTokens, long completionTokens, long quota, long preConsumed, boolean stream,
                          long latencyMillis, String status, int httpStatus, String content,
-                         boolean systemPromptReset, String balanceEpoch) {
+                         boolean systemPromptReset, String balanceEpoch, long userQuotaGeneration,
+                         long tokenQuotaGeneration) {
   public static final int SCHEMA_VERSION = 1;
   public static final int TYPE_CONSUME = 2;
+  /** A quota generation the event does not carry (older gateways): the charge applies as before generations. */
+  public static final long UNKNOWN_GENERATION = -1;
 
   public UsageEvent {
     Objects.requireNonNull(requestId, "requestId");
@@ -38,6 +47,8 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
     status = nz(status);
     content = nz(content);
     balanceEpoch = nz(balanceEpoch);
+    userQuotaGeneration = Math.max(UNKNOWN_GENERATION, userQuotaGeneration);
+    tokenQuotaGeneration = Math.max(UNKNOWN_GENERATION, tokenQuotaGeneration);
   }
 
   /** Kafka record key: the user id, so one user's events are applied in order. */
@@ -55,7 +66,8 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
         .put("pre_consumed", preConsumed).put("stream", stream).put("latency_ms", latencyMillis)
         .put("status", status).put("http_status", httpStatus).put("content", content)
         .put("system_prompt_reset", systemPromptReset)
-        .put("balance_epoch", balanceEpoch);
+        .put("balance_epoch", balanceEpoch).put("user_quota_generation", userQuotaGeneration)
+        .put("token_quota_generation", tokenQuotaGeneration);
   }
 
   /** The wire form (same JSON as {@link #toJson()}), written without building a {@link JsonObject}. */
@@ -81,7 +93,9 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
         j.getLong("prompt_tokens", 0L), j.getLong("completion_tokens", 0L), j.getLong("quota", 0L),
         j.getLong("pre_consumed", 0L), j.getBoolean("stream", false), j.getLong("latency_ms", 0L),
         j.getString("status"), j.getInteger("http_status", 0), j.getString("content"),
-        j.getBoolean("system_prompt_reset", false), j.getString("balance_epoch"));
+        j.getBoolean("system_prompt_reset", false), j.getString("balance_epoch"),
+        j.getLong("user_quota_generation", UNKNOWN_GENERATION),
+        j.getLong("token_quota_generation", UNKNOWN_GENERATION));
   }
 
   private static String nz(String s) {

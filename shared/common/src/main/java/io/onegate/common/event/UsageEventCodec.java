@@ -69,6 +69,8 @@ public final class UsageEventCodec {
       g.writeStringField("content", e.content());
       g.writeBooleanField("system_prompt_reset", e.systemPromptReset());
       g.writeStringField("balance_epoch", e.balanceEpoch());
+      g.writeNumberField("user_quota_generation", e.userQuotaGeneration());
+      g.writeNumberField("token_quota_generation", e.tokenQuotaGeneration());
       g.writeEndObject();
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
@@ -105,6 +107,8 @@ public final class UsageEventCodec {
     String content = null;
     boolean reset = false;
     String epoch = null;
+    long userGeneration = UsageEvent.UNKNOWN_GENERATION;
+    long tokenGeneration = UsageEvent.UNKNOWN_GENERATION;
     String field;
     while ((field = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
@@ -137,6 +141,8 @@ public final class UsageEventCodec {
         case "content" -> content = text(p, field);
         case "system_prompt_reset" -> reset = bool(p, field);
         case "balance_epoch" -> epoch = text(p, field);
+        case "user_quota_generation" -> userGeneration = longValue(p, field);
+        case "token_quota_generation" -> tokenGeneration = longValue(p, field);
         default -> p.skipChildren();
       }
     }
@@ -149,7 +155,7 @@ public final class UsageEventCodec {
     }
     return new UsageEvent(version, requestId, ts, type, userId, username, tokenId, tokenName, tokenUnlimited,
         channelId, channelType, group, requestedModel, model, promptTokens, completionTokens, quota, preConsumed,
-        stream, latency, status, httpStatus, content, reset, epoch);
+        stream, latency, status, httpStatus, content, reset, epoch, userGeneration, tokenGeneration);
   }
 
   private static long longValue(JsonParser p, String field) throws IOException {

@@ -16,7 +16,12 @@ import java.util.OptionalLong;
  * tokens were used; at least 1 when the ratio is not 0. With a ModelPrice entry:
  * {@code quota = ceil((prompt × input + completion × output) / 1e6 × QuotaPerUnit × groupRatio)}, or
  * {@code ceil(perCall × QuotaPerUnit × groupRatio)} for per-call prices. A model with neither a ratio nor a price
- * is not priced: the relay refuses it instead of charging One API's silent default ratio 30 (quirk Q10).
+ * is not priced: the relay refuses it instead of charging One API's silent default ratio 30 (quirk Q10) — unless
+ * the option {@code SelfUseModeEnabled} is on (New API's name): then it is served free ({@link Price#free}).
+ *
+ * <p>Every charge the relay makes is computed here: text, embeddings, per-1M-token and per-call prices, images by
+ * model, size, quality and n, speech per character, transcription and translation per second of audio, and the
+ * pre-consume estimate. The relay's {@code Charges} only chooses which of these applies to an endpoint.
  */
 public final class PriceBook {
   private final Map<String, Double> modelRatio;
@@ -25,6 +30,7 @@ public final class PriceBook {
   private final Map<String, ModelPrice> modelPrice;
   private final double quotaPerUnit;
   private final long preConsumedQuota;
+  private final boolean selfUse;
 
   /**
    * USD prices of one model: per 1M input and output tokens, or per call; for audio per second of input audio
@@ -39,8 +45,17 @@ public final class PriceBook {
     }
   }
 
-  /** The price of one model for one group. */
-  public record Price(double modelRatio, double completionRatio, double groupRatio, ModelPrice modelPrice) {
+  /**
+   * The price of one model for one group.
+   *
+   * @param free the model has no price and {@code SelfUseModeEnabled} serves it anyway: every charge is 0
+   */
+  public record Price(double modelRatio, double completionRatio, double groupRatio, ModelPrice modelPrice,
+                      boolean free) {
+    public Price(double modelRatio, double completionRatio, double groupRatio, ModelPrice modelPrice) {
+      this(modelRatio, completionRatio, groupRatio, modelPrice, false);
+    }
+
     public boolean perCall() {
       return modelPrice != null && modelPrice.perCall() > 0;
     }
@@ -48,13 +63,14 @@ public final class PriceBook {
 
   private PriceBook(Map<String, Double> modelRatio, Map<String, Double> completionRatio,
                     Map<String, Double> groupRatio, Map<String, ModelPrice> modelPrice, double quotaPerUnit,
-                    long preConsumedQuota) {
+                    long preConsumedQuota, boolean selfUse) {
     this.modelRatio = Map.copyOf(modelRatio);
     this.completionRatio = Map.copyOf(completionRatio);
     this.groupRatio = Map.copyOf(groupRatio);
     this.modelPrice = Map.copyOf(modelPrice);
     this.quotaPerUnit = quotaPerUnit;
     this.preConsumedQuota = preConsumedQuota;
+    this.selfUse = selfUse;
   }
 
   public static PriceBook from(Options options) {
@@ -71,20 +87,21 @@ public final class PriceBook {
     }
     return new PriceBook(PriceTables.modelRatios(options), PriceTables.completionRatios(options),
         PriceTables.groupRatios(options), prices, options.doubleValue("QuotaPerUnit"),
-        options.longValue("PreConsumedQuota"));
+        options.longValue("PreConsumedQuota"), options.bool("SelfUseModeEnabled"));
   }
 
   /**
-   * The price of {@code model} (the upstream model after mapping) for {@code group}; empty when the model has
-   * neither a ratio nor a price, or the group is not in {@code GroupRatio} (One API silently uses ratio 30 and
-   * group ratio 1 there: quirk Q10). The relay refuses an unpriced request.
+   * The price of {@code model} (the upstream model after mapping) for {@code group}; empty when the group is not
+   * in {@code GroupRatio}, or the model has neither a ratio nor a price (One API silently uses group ratio 1 and
+   * model ratio 30 there: quirk Q10) and {@code SelfUseModeEnabled} is off. The relay refuses an unpriced request;
+   * with {@code SelfUseModeEnabled} an unpriced model gets a {@link Price#free} price.
    */
   public Optional<Price> price(String model, int channelType, String group) {
     if (!knowsGroup(group)) {
       return Optional.empty();
     }
     if (!priced(model, channelType)) {
-      return Optional.empty();
+      return selfUse ? Optional.of(new Price(0, 1, groupRatio(group), null, true)) : Optional.empty();
     }
     String name = stripInternetSuffix(model);
     ModelPrice explicit = modelPrice.get(name);
@@ -120,6 +137,9 @@ public final class PriceBook {
 
   /** One API's pre-consumed estimate: (PreConsumedQuota + promptEstimate + maxTokens) × modelRatio × groupRatio. */
   public long preConsume(Price price, long promptEstimate, long maxTokens) {
+    if (price.free()) {
+      return 0;
+    }
     if (price.perCall()) {
       return perCallQuota(price);
     }
@@ -132,6 +152,9 @@ public final class PriceBook {
 
   /** The final charge of a text exchange. */
   public long textQuota(Price price, long promptTokens, long completionTokens) {
+    if (price.free()) {
+      return 0;
+    }
     if (price.perCall()) {
       return perCallQuota(price);
     }
@@ -161,6 +184,9 @@ public final class PriceBook {
     if (n < range[0] || n > range[1]) {
       return OptionalLong.empty();
     }
+    if (price.free()) {
+      return OptionalLong.of(0);
+    }
     if (price.perCall()) {
       return OptionalLong.of(perCallQuota(price) * n);
     }
@@ -184,6 +210,9 @@ public final class PriceBook {
    * {@code int(characters × modelRatio × groupRatio)}, or the model's per-1M-characters price.
    */
   public long speechQuota(Price price, String input) {
+    if (price.free()) {
+      return 0;
+    }
     long characters = input == null ? 0 : input.codePointCount(0, input.length());
     ModelPrice p = price.modelPrice();
     if (p != null && p.perMillionCharacters() > 0) {
@@ -202,6 +231,9 @@ public final class PriceBook {
    * ignored (quirk Q6). Empty when the model has no per-second price and no per-call price.
    */
   public OptionalLong transcriptionQuota(Price price, String model, double seconds) {
+    if (price.free()) {
+      return OptionalLong.of(0);
+    }
     ModelPrice p = price.modelPrice();
     double perSecond = p != null && p.perSecond() > 0 ? p.perSecond()
         : DefaultRatios.AUDIO_PER_SECOND.getOrDefault(model, 0.0);
@@ -230,6 +262,9 @@ public final class PriceBook {
   private static final java.util.Map<Price, String> LOG_CONTENT = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static String formatLogContent(Price price) {
+    if (price.free()) {
+      return String.format("unpriced model served free (SelfUseModeEnabled), group ratio %.2f", price.groupRatio());
+    }
     if (price.modelPrice() != null) {
       ModelPrice p = price.modelPrice();
       return p.perCall() > 0

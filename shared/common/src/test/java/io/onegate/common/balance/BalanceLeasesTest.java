@@ -58,6 +58,10 @@ class BalanceLeasesTest {
     return new BalanceLeases(new LiveBalances(hz), POLICY, clock::get);
   }
 
+  private static LiveBalances.Seed seed(long quota) {
+    return new LiveBalances.Seed(quota, 0);
+  }
+
   private static long pending(LiveBalances live, int user) throws Exception {
     return await(live.rawUser(ctx, user))[1];
   }
@@ -67,18 +71,18 @@ class BalanceLeasesTest {
     int user = nextUser++;
     LiveBalances live = new LiveBalances(hz1);
     BalanceLeases node = node(hz1);
-    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).isTrue();
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)).admitted()).isTrue();
     long leased = node.leasedUser(user);
     assertThat(leased).as("64 requests' worth leased ahead").isEqualTo(64_000);
     assertThat(pending(live, user)).isEqualTo(65_000);
     for (int i = 0; i < 10; i++) {
-      assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).isTrue();
+      assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)).admitted()).isTrue();
     }
     assertThat(node.leasedUser(user)).isEqualTo(54_000);
     assertThat(pending(live, user)).as("no Hazelcast change for requests served from the lease").isEqualTo(65_000);
     // 11 requests reserved 1,000 each and actually cost 700: the lease grows by 300 each, locally.
     for (int i = 0; i < 11; i++) {
-      node.settle(ctx, user, null, 1_000, 700);
+      node.settle(ctx, user, null, new BalanceLeases.Admission(true, 0, -1), 1_000, 700);
     }
     assertThat(node.leasedUser(user)).isEqualTo(54_000 + 11 * 300);
     await(node.returnAll(ctx));
@@ -95,16 +99,16 @@ class BalanceLeasesTest {
     long amount = 1_000;
     BalanceLeases a = node(hz1);
     BalanceLeases b = node(hz2);
-    List<Future<Boolean>> all = new ArrayList<>();
+    List<Future<BalanceLeases.Admission>> all = new ArrayList<>();
     for (int i = 0; i < 1_500; i++) {
-      all.add((i % 2 == 0 ? a : b).reserve(ctx, user, balance, null, 0, amount));
+      all.add((i % 2 == 0 ? a : b).reserve(ctx, user, seed(balance), null, seed(0), amount));
     }
     await(Future.join(all));
-    long admitted = all.stream().filter(Future::result).count();
+    long admitted = all.stream().filter(f -> f.result().admitted()).count();
     assertThat(admitted * amount).as("admitted across both nodes").isLessThanOrEqualTo(balance);
     await(a.returnAll(ctx));
     await(b.returnAll(ctx));
-    while (await(b.reserve(ctx, user, balance, null, 0, amount))) {
+    while (await(b.reserve(ctx, user, seed(balance), null, seed(0), amount)).admitted()) {
       admitted++;
     }
     assertThat(admitted).as("requests admitted in all").isEqualTo(balance / amount);
@@ -116,9 +120,10 @@ class BalanceLeasesTest {
     int user = nextUser++;
     LiveBalances live = new LiveBalances(hz2);
     BalanceLeases node = node(hz1);
-    assertThat(await(node.reserve(ctx, user, 3_500, null, 0, 1_008))).isTrue();
+    BalanceLeases.Admission admission = await(node.reserve(ctx, user, seed(3_500), null, seed(0), 1_008));
+    assertThat(admission.admitted()).isTrue();
     assertThat(node.leasedUser(user)).isZero();
-    node.settle(ctx, user, null, 1_008, 8);
+    node.settle(ctx, user, null, admission, 1_008, 8);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (pending(live, user) != 8 && System.nanoTime() < deadline) {
       Thread.sleep(5);
@@ -132,7 +137,7 @@ class BalanceLeasesTest {
     int token = 10_000 + user;
     LiveBalances live = new LiveBalances(hz1);
     BalanceLeases node = node(hz1);
-    assertThat(await(node.reserve(ctx, user, 100_000_000L, token, 500, 1_000))).isFalse();
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), token, seed(500), 1_000)).admitted()).isFalse();
     assertThat(node.leasedUser(user)).as("the user's reservation went back to the lease").isEqualTo(65_000);
     await(node.returnAll(ctx));
     assertThat(pending(live, user)).isZero();
@@ -145,12 +150,12 @@ class BalanceLeasesTest {
     int token = 10_000 + user;
     LiveBalances live = new LiveBalances(hz1);
     BalanceLeases node = node(hz1);
-    assertThat(await(node.reserve(ctx, user, 500, token, 100_000_000L, 1_000))).isFalse();
+    assertThat(await(node.reserve(ctx, user, seed(500), token, seed(100_000_000L), 1_000)).admitted()).isFalse();
     await(node.returnAll(ctx));
     assertThat(pending(live, user)).isZero();
     assertThat(await(live.rawToken(ctx, token))[1]).as("the token's reservation and lease went back").isZero();
     // Both accounts are usable afterwards: a request the user can pay is admitted on both.
-    assertThat(await(node.reserve(ctx, user, 500, token, 100_000_000L, 400))).isTrue();
+    assertThat(await(node.reserve(ctx, user, seed(500), token, seed(100_000_000L), 400)).admitted()).isTrue();
     await(node.returnAll(ctx));
     assertThat(pending(live, user)).isEqualTo(400);
     assertThat(await(live.rawToken(ctx, token))[1]).isEqualTo(400);
@@ -162,9 +167,9 @@ class BalanceLeasesTest {
     int busy = nextUser++;
     LiveBalances live = new LiveBalances(hz1);
     BalanceLeases node = node(hz1);
-    assertThat(await(node.reserve(ctx, idle, 100_000_000L, null, 0, 1_000))).isTrue();
+    assertThat(await(node.reserve(ctx, idle, seed(100_000_000L), null, seed(0), 1_000)).admitted()).isTrue();
     clock.addAndGet(600_000_000L);
-    assertThat(await(node.reserve(ctx, busy, 100_000_000L, null, 0, 1_000))).isTrue();
+    assertThat(await(node.reserve(ctx, busy, seed(100_000_000L), null, seed(0), 1_000)).admitted()).isTrue();
     clock.addAndGet(600_000_000L);
     await(node.returnIdle(ctx));
     assertThat(node.leasedUser(idle)).isZero();
@@ -178,16 +183,60 @@ class BalanceLeasesTest {
     int user = nextUser++;
     LiveBalances live = new LiveBalances(hz2);
     BalanceLeases node = node(hz1);
-    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).isTrue();
-    // An admin lowers the balance to 2,000 (PostgreSQL row at version 5): exactly what the two admissions use.
-    await(live.ledgerUser(ctx, user, 0, 2_000, 5));
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)).admitted()).isTrue();
+    // The ledger lowers the balance to 2,000 (PostgreSQL row at version 5, same generation: a flush or a debit):
+    // exactly what the two admissions use.
+    await(live.ledgerUser(ctx, user, 0, 2_000, 5, 0));
     clock.addAndGet(500_000_000L);
-    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).as("within the lease's second")
-        .isTrue();
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)).admitted())
+        .as("within the lease's second").isTrue();
     clock.addAndGet(600_000_000L);
-    assertThat(await(node.reserve(ctx, user, 100_000_000L, null, 0, 1_000))).as("lease renewal meets the new balance")
-        .isFalse();
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)).admitted())
+        .as("lease renewal meets the new balance").isFalse();
     assertThat(node.leasedUser(user)).isZero();
     assertThat(pending(live, user)).as("the two admitted requests stay pending").isEqualTo(2_000);
+  }
+
+  @Test
+  void anAdminsNewBalanceIsTheBalanceAndALeaseOfTheOldOneIsNeverSpentOnceTheNodeKnows() throws Exception {
+    int user = nextUser++;
+    LiveBalances live = new LiveBalances(hz2);
+    BalanceLeases node = node(hz1);
+    BalanceLeases.Admission before = await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000));
+    assertThat(before.userGeneration()).isZero();
+    assertThat(node.leasedUser(user)).isEqualTo(64_000);
+    // An admin sets the balance to 2,000 (PostgreSQL row at version 5, generation 1): what was pending (the
+    // request in flight, the node's lease) belonged to the old value.
+    await(live.ledgerUser(ctx, user, 0, 2_000, 5, 1));
+    assertThat(await(live.rawUser(ctx, user))).containsExactly(2_000, 0, 5, 1);
+    // The node's snapshot has the new generation: its lease is not spent, the admission asks Hazelcast.
+    LiveBalances.Seed known = new LiveBalances.Seed(2_000, 1);
+    BalanceLeases.Admission after = await(node.reserve(ctx, user, known, null, seed(0), 1_000));
+    assertThat(after).isEqualTo(new BalanceLeases.Admission(true, 1, -1));
+    assertThat(pending(live, user)).as("the old lease's give-back did not touch the new value").isEqualTo(1_000);
+    // The request admitted before the edit settles (it cost 700): nothing of it lands on the new value.
+    node.settle(ctx, user, null, before, 1_000, 700);
+    assertThat(await(node.reserve(ctx, user, known, null, seed(0), 1_000))).isEqualTo(after);
+    assertThat(await(node.reserve(ctx, user, known, null, seed(0), 1_000)).admitted())
+        .as("exactly the new 2,000 is spent").isFalse();
+    await(node.returnAll(ctx));
+    assertThat(pending(live, user)).isEqualTo(2_000);
+  }
+
+  @Test
+  void aNodeThatHasNotHeardOfTheEditAdmitsFromItsOldLeaseForAtMostASecondUnderTheOldGeneration() throws Exception {
+    int user = nextUser++;
+    LiveBalances live = new LiveBalances(hz2);
+    BalanceLeases node = node(hz1);
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)).admitted()).isTrue();
+    await(live.ledgerUser(ctx, user, 0, 2_000, 5, 1));
+    // stale snapshot (generation 0): the lease is still spent, and the admission says it was the old generation
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)))
+        .isEqualTo(new BalanceLeases.Admission(true, 0, -1));
+    clock.addAndGet(1_100_000_000L);
+    assertThat(await(node.reserve(ctx, user, seed(100_000_000L), null, seed(0), 1_000)))
+        .as("the renewal meets the new value").isEqualTo(new BalanceLeases.Admission(true, 1, -1));
+    assertThat(node.leasedUser(user)).as("no lease: less than 16 requests' worth left").isZero();
+    assertThat(pending(live, user)).isEqualTo(1_000);
   }
 }

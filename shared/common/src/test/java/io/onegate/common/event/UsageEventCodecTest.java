@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class UsageEventCodecTest {
   private static final UsageEvent EVENT = new UsageEvent(1, "req-\"1\"", 1_764_000_000_123L, 2, 7, "bob", 11,
       "tok ✓", true, 3, 14, "vip", "gpt-4o-mini", "gpt-4o-mini-2024", 1234, 56, 789, 1000, true, 850, "success", 200,
-      "模型倍率 0.08，补全倍率 4", true, "epoch-1");
+      "模型倍率 0.08，补全倍率 4", true, "epoch-1", 3, 4);
 
   @Test
   void encodesTheSameJsonAsTheObjectForm() {
@@ -36,6 +36,21 @@ class UsageEventCodecTest {
     assertThat(e.type()).isEqualTo(UsageEvent.TYPE_CONSUME);
     assertThat(e.username()).isEmpty();
     assertThat(e.quota()).isEqualTo(9);
+  }
+
+  @Test
+  void anEventOfAnOlderGatewayWithoutQuotaGenerationsDecodesAsUnknownGenerations() {
+    // what gateways wrote before issue 14 (rolling upgrade): charged as before generations existed
+    String older = "{\"v\":1,\"request_id\":\"r-old\",\"ts\":1764000000123,\"type\":2,\"user_id\":7,"
+        + "\"token_id\":11,\"token_unlimited\":false,\"quota\":789,\"status\":\"success\","
+        + "\"balance_epoch\":\"epoch-1\"}";
+    for (UsageEvent e : new UsageEvent[] {UsageEvent.decode(older), UsageEvent.fromJson(new JsonObject(older))}) {
+      assertThat(e.userQuotaGeneration()).isEqualTo(UsageEvent.UNKNOWN_GENERATION);
+      assertThat(e.tokenQuotaGeneration()).isEqualTo(UsageEvent.UNKNOWN_GENERATION);
+      assertThat(e.quota()).isEqualTo(789);
+    }
+    assertThat(new JsonObject(EVENT.encode()).getLong("user_quota_generation")).isEqualTo(3L);
+    assertThat(new JsonObject(EVENT.encode()).getLong("token_quota_generation")).isEqualTo(4L);
   }
 
   @Test

@@ -139,6 +139,24 @@ class PriceBookTest {
   }
 
   @Test
+  void selfUseModeServesUnpricedModelsFreeAndSaysSo() {
+    PriceBook selfUse = PriceBook.from(Options.of(Map.of("SelfUseModeEnabled", "true",
+        "GroupRatio", "{\"default\":1,\"vip\":0.5}")));
+    PriceBook.Price free = selfUse.price("my-local-llm", 1, "vip").orElseThrow();
+    assertThat(free.free()).isTrue();
+    assertThat(selfUse.preConsume(free, 1000, 1000)).isZero();
+    assertThat(selfUse.textQuota(free, 1000, 1000)).isZero();
+    assertThat(selfUse.speechQuota(free, "hello")).isZero();
+    assertThat(selfUse.imageQuota(free, "my-local-llm", "1024x1024", "", 1)).hasValue(0);
+    assertThat(selfUse.transcriptionQuota(free, "my-local-llm", 60)).hasValue(0);
+    assertThat(PriceBook.logContent(free)).contains("unpriced").contains("SelfUseModeEnabled");
+    // priced models keep their price; unknown groups are still refused
+    assertThat(selfUse.price("gpt-4o", 1, "default").orElseThrow().free()).isFalse();
+    assertThat(selfUse.price("my-local-llm", 1, "no-such-group")).isEmpty();
+    assertThat(DEFAULTS.price("my-local-llm", 1, "default")).as("off by default").isEmpty();
+  }
+
+  @Test
   void optionsOverrideAndExtendTheDefaultsAtRunTime() {
     PriceBook changed = PriceBook.from(Options.of(Map.of("ModelRatio", "{\"gpt-4o\":2}", "QuotaPerUnit", "1000000",
         "ModelPrice", "{\"gpt-4o-mini\":{\"input\":1,\"output\":1}}")));

@@ -1,9 +1,7 @@
 package io.onegate.providers.ali;
 
-import io.onegate.providers.spi.StreamTranslator;
-import io.onegate.providers.spi.UpstreamFailure;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.providers.support.ChunkStreamTranslator;
 import io.onegate.providers.support.ChunkWriter;
 import io.onegate.providers.support.Json;
 import io.vertx.core.buffer.Buffer;
@@ -20,15 +18,12 @@ import java.util.Set;
  * cumulative), or {@code event:error} with {@code {"code","message"}}. The {@code :HTTP_STATUS/200} comment
  * lines are ignored by the SSE parser.
  */
-final class AliStreamTranslator implements StreamTranslator {
-  private final ChunkWriter out;
+final class AliStreamTranslator extends ChunkStreamTranslator {
   private final Set<Integer> startedCalls = new HashSet<>();
-  private Usage usage = Usage.NONE;
-  private UpstreamFailure failure;
   private boolean finished;
 
   AliStreamTranslator(ChunkWriter out) {
-    this.out = out;
+    super(out);
   }
 
   @Override
@@ -38,14 +33,10 @@ final class AliStreamTranslator implements StreamTranslator {
       return List.of();
     }
     if ("error".equals(frame.event()) || AliErrorClassifier.isError(data)) {
-      failure = AliErrorClassifier.classify(200, data);
-      return List.of(ChunkWriter.error(failure.clientError()));
+      return fail(AliErrorClassifier.classify(200, data));
     }
     out.adopt(Json.str(data, "request_id"), null);
-    Usage reported = AliResponseTranslator.usage(data);
-    if (reported.reported()) {
-      usage = reported;
-    }
+    report(AliResponseTranslator.usage(data));
     JsonObject output = Json.obj(data, "output");
     JsonObject choice = Json.objAt(Json.arr(output, "choices"), 0);
     JsonObject message = Json.obj(choice, "message");
@@ -79,25 +70,5 @@ final class AliStreamTranslator implements StreamTranslator {
         events.add(out.toolCallArguments(0, index, arguments));
       }
     }
-  }
-
-  @Override
-  public List<Buffer> onEnd() {
-    return out.finalUsage(usage);
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
-  }
-
-  @Override
-  public CharSequence deliveredText() {
-    return out.delivered();
-  }
-
-  @Override
-  public UpstreamFailure failure() {
-    return failure;
   }
 }

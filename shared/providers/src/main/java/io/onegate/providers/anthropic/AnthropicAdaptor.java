@@ -98,7 +98,8 @@ public final class AnthropicAdaptor implements ProviderAdaptor {
 
   @Override
   public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return AnthropicErrorClassifier.classify(status, Json.object(body));
+    return UpstreamErrors.withRetryAfter(AnthropicErrorClassifier.classify(status, Json.object(body)),
+        headers);
   }
 
   @Override

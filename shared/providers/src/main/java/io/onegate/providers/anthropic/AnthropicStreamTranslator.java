@@ -1,9 +1,8 @@
 package io.onegate.providers.anthropic;
 
-import io.onegate.providers.spi.StreamTranslator;
-import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.providers.support.ChunkStreamTranslator;
 import io.onegate.providers.support.ChunkWriter;
 import io.onegate.providers.support.Json;
 import io.vertx.core.buffer.Buffer;
@@ -19,17 +18,15 @@ import java.util.Map;
  * output tokens; {@code error} becomes an OpenAI error event. Usage goes out in a final chunk from
  * {@link #onEnd}. The event kind is read from the data's {@code type} (the {@code event:} line is redundant).
  */
-final class AnthropicStreamTranslator implements StreamTranslator {
-  private final ChunkWriter out;
+final class AnthropicStreamTranslator extends ChunkStreamTranslator {
   /** Content-block index → OpenAI tool-call index, for tool_use blocks. */
   private final Map<Integer, Integer> toolIndex = new HashMap<>();
   private long inputTokens;
   private long outputTokens;
   private boolean sawUsage;
-  private UpstreamFailure failure;
 
   AnthropicStreamTranslator(ChunkWriter out) {
-    this.out = out;
+    super(out);
   }
 
   @Override
@@ -106,8 +103,7 @@ final class AnthropicStreamTranslator implements StreamTranslator {
   }
 
   private List<Buffer> error(JsonObject data) {
-    failure = AnthropicErrorClassifier.classify(200, data);
-    return List.of(ChunkWriter.error(failure.clientError()));
+    return fail(AnthropicErrorClassifier.classify(200, data));
   }
 
   /** message_start carries input tokens; message_delta carries cumulative output (and, lately, input) tokens. */
@@ -125,23 +121,9 @@ final class AnthropicStreamTranslator implements StreamTranslator {
     }
   }
 
-  @Override
-  public List<Buffer> onEnd() {
-    return sawUsage ? out.finalUsage(usage()) : List.of();
-  }
-
+  /** The usage of message_start and message_delta together, once either reported one. */
   @Override
   public Usage usage() {
     return sawUsage ? new Usage(inputTokens, outputTokens, Usage.Source.REPORTED) : Usage.NONE;
-  }
-
-  @Override
-  public CharSequence deliveredText() {
-    return out.delivered();
-  }
-
-  @Override
-  public UpstreamFailure failure() {
-    return failure;
   }
 }

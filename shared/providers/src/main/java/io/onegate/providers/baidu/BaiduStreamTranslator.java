@@ -1,9 +1,7 @@
 package io.onegate.providers.baidu;
 
-import io.onegate.providers.spi.StreamTranslator;
-import io.onegate.providers.spi.UpstreamFailure;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.providers.support.ChunkStreamTranslator;
 import io.onegate.providers.support.ChunkWriter;
 import io.onegate.providers.support.Json;
 import io.vertx.core.buffer.Buffer;
@@ -17,14 +15,11 @@ import java.util.List;
  * {@code finish_reason} is "normal" on every event, so the finish chunk is written only when {@code is_end} is
  * true; usage is cumulative (the last one wins). An {@code error_code} event becomes an OpenAI error event.
  */
-final class BaiduStreamTranslator implements StreamTranslator {
-  private final ChunkWriter out;
-  private Usage usage = Usage.NONE;
-  private UpstreamFailure failure;
+final class BaiduStreamTranslator extends ChunkStreamTranslator {
   private boolean finished;
 
   BaiduStreamTranslator(ChunkWriter out) {
-    this.out = out;
+    super(out);
   }
 
   @Override
@@ -34,14 +29,10 @@ final class BaiduStreamTranslator implements StreamTranslator {
       return List.of();
     }
     if (BaiduErrorClassifier.isError(data)) {
-      failure = BaiduErrorClassifier.classify(200, data);
-      return List.of(ChunkWriter.error(failure.clientError()));
+      return fail(BaiduErrorClassifier.classify(200, data));
     }
     out.adopt(Json.str(data, "id"), null);
-    Usage reported = BaiduTranslator.usage(data);
-    if (reported.reported()) {
-      usage = reported;
-    }
+    report(BaiduTranslator.usage(data));
     List<Buffer> events = new ArrayList<>(2);
     String result = Json.str(data, "result", "");
     if (!result.isEmpty()) {
@@ -53,25 +44,5 @@ final class BaiduStreamTranslator implements StreamTranslator {
           Json.bool(data, "is_truncated"))));
     }
     return events;
-  }
-
-  @Override
-  public List<Buffer> onEnd() {
-    return out.finalUsage(usage);
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
-  }
-
-  @Override
-  public CharSequence deliveredText() {
-    return out.delivered();
-  }
-
-  @Override
-  public UpstreamFailure failure() {
-    return failure;
   }
 }

@@ -124,7 +124,8 @@ public final class GeminiAdaptor implements ProviderAdaptor {
 
   @Override
   public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return GeminiErrorClassifier.classify(status, body == null ? null : Json.any(body.toString()));
+    return UpstreamErrors.withRetryAfter(
+        GeminiErrorClassifier.classify(status, body == null ? null : Json.any(body.toString())), headers);
   }
 
   @Override

@@ -1,9 +1,7 @@
 package io.onegate.providers.gemini;
 
-import io.onegate.providers.spi.StreamTranslator;
-import io.onegate.providers.spi.UpstreamFailure;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.providers.support.ChunkStreamTranslator;
 import io.onegate.providers.support.ChunkWriter;
 import io.onegate.providers.support.Json;
 import io.onegate.providers.support.OpenAiBodies.ToolCall;
@@ -22,15 +20,12 @@ import java.util.Map;
  * {@code usageMetadata} (cumulative) becomes the final usage chunk. An {@code error} object becomes an OpenAI
  * error event.
  */
-final class GeminiStreamTranslator implements StreamTranslator {
-  private final ChunkWriter out;
+final class GeminiStreamTranslator extends ChunkStreamTranslator {
   private final TranslationEnv env;
   private final Map<Integer, Integer> toolCounts = new HashMap<>();
-  private Usage usage = Usage.NONE;
-  private UpstreamFailure failure;
 
   GeminiStreamTranslator(ChunkWriter out, TranslationEnv env) {
-    this.out = out;
+    super(out);
     this.env = env;
   }
 
@@ -41,14 +36,10 @@ final class GeminiStreamTranslator implements StreamTranslator {
       return List.of();
     }
     if (Json.obj(data, "error") != null) {
-      failure = GeminiErrorClassifier.classify(200, data);
-      return List.of(ChunkWriter.error(failure.clientError()));
+      return fail(GeminiErrorClassifier.classify(200, data));
     }
     out.adopt(null, Json.str(data, "modelVersion"));
-    Usage reported = GeminiResponseTranslator.usage(data);
-    if (reported.reported()) {
-      usage = reported;
-    }
+    report(GeminiResponseTranslator.usage(data));
     List<Buffer> events = new ArrayList<>();
     for (GeminiResponseTranslator.Candidate c : GeminiResponseTranslator.candidates(data, env)) {
       if (!c.text().isEmpty()) {
@@ -65,25 +56,5 @@ final class GeminiStreamTranslator implements StreamTranslator {
       }
     }
     return events;
-  }
-
-  @Override
-  public List<Buffer> onEnd() {
-    return out.finalUsage(usage);
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
-  }
-
-  @Override
-  public CharSequence deliveredText() {
-    return out.delivered();
-  }
-
-  @Override
-  public UpstreamFailure failure() {
-    return failure;
   }
 }

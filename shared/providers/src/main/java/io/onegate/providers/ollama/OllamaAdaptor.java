@@ -109,7 +109,8 @@ public final class OllamaAdaptor implements ProviderAdaptor {
 
   @Override
   public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return OllamaResponseTranslator.classify(status, Json.object(body));
+    return UpstreamErrors.withRetryAfter(OllamaResponseTranslator.classify(status, Json.object(body)),
+        headers);
   }
 
   @Override

@@ -1,9 +1,7 @@
 package io.onegate.providers.ollama;
 
-import io.onegate.providers.spi.StreamTranslator;
-import io.onegate.providers.spi.UpstreamFailure;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.providers.support.ChunkStreamTranslator;
 import io.onegate.providers.support.ChunkWriter;
 import io.onegate.providers.support.Json;
 import io.onegate.providers.support.OpenAiBodies.ToolCall;
@@ -19,16 +17,13 @@ import java.util.List;
  * (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion). Tool calls arrive whole.
  * A {@code {"error":…}} line becomes an OpenAI error event.
  */
-final class OllamaStreamTranslator implements StreamTranslator {
-  private final ChunkWriter out;
+final class OllamaStreamTranslator extends ChunkStreamTranslator {
   private final TranslationEnv env;
   private int toolCalls;
   private boolean finished;
-  private Usage usage = Usage.NONE;
-  private UpstreamFailure failure;
 
   OllamaStreamTranslator(ChunkWriter out, TranslationEnv env) {
-    this.out = out;
+    super(out);
     this.env = env;
   }
 
@@ -39,8 +34,7 @@ final class OllamaStreamTranslator implements StreamTranslator {
       return List.of();
     }
     if (line.getValue("error") != null) {
-      failure = OllamaResponseTranslator.classify(500, line);
-      return List.of(ChunkWriter.error(failure.clientError()));
+      return fail(OllamaResponseTranslator.classify(500, line));
     }
     out.adopt(null, Json.str(line, "model"));
     List<Buffer> events = new ArrayList<>(2);
@@ -54,29 +48,9 @@ final class OllamaStreamTranslator implements StreamTranslator {
     }
     if (Json.bool(line, "done") && !finished) {
       finished = true;
-      usage = OllamaResponseTranslator.usage(line);
+      report(OllamaResponseTranslator.usage(line));
       events.add(out.finish(0, OllamaResponseTranslator.finishReason(Json.str(line, "done_reason"), toolCalls > 0)));
     }
     return events;
-  }
-
-  @Override
-  public List<Buffer> onEnd() {
-    return out.finalUsage(usage);
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
-  }
-
-  @Override
-  public CharSequence deliveredText() {
-    return out.delivered();
-  }
-
-  @Override
-  public UpstreamFailure failure() {
-    return failure;
   }
 }

@@ -9,6 +9,8 @@ import io.onegate.providers.spi.StreamTranslator;
 import io.onegate.providers.spi.UpstreamFailure;
 import io.onegate.providers.spi.UpstreamRequest;
 import io.onegate.providers.spi.Usage;
+import io.onegate.providers.support.UpstreamErrors;
+import io.onegate.providers.support.OpenAiBodies;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -107,69 +109,7 @@ public class OpenAiAdaptor implements ProviderAdaptor {
 
   @Override
   public Usage usage(AttemptSpec spec, Buffer openAiResponseBody) {
-    return usageOfBody(openAiResponseBody);
-  }
-
-  /**
-   * {@link #usageOf} of a whole response body, read with a streaming parser that skips everything but the top-level
-   * {@code usage} object (no tree is built: this runs once per relayed request). NONE for a body that is not JSON.
-   */
-  public static Usage usageOfBody(Buffer body) {
-    try (com.fasterxml.jackson.core.JsonParser p = io.onegate.common.json.JsonText.FACTORY
-        .createParser(body.getBytes())) {
-      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-        return Usage.NONE;
-      }
-      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        com.fasterxml.jackson.core.JsonToken value = p.nextToken();
-        if ("usage".equals(field) && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-          long prompt = 0;
-          long completion = 0;
-          long total = 0;
-          while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            com.fasterxml.jackson.core.JsonToken v = p.nextToken();
-            long n = v.isNumeric() ? Math.max(0, p.getValueAsLong()) : 0;
-            p.skipChildren();
-            switch (name) {
-              case "prompt_tokens" -> prompt = n;
-              case "completion_tokens" -> completion = n;
-              case "total_tokens" -> total = n;
-              default -> { }
-            }
-          }
-          return usage(prompt, completion, total);
-        }
-        p.skipChildren();
-      }
-      return Usage.NONE;
-    } catch (java.io.IOException | RuntimeException e) {
-      return Usage.NONE;
-    }
-  }
-
-  /** {@code usage} of an OpenAI body or chunk: prompt/completion tokens, or total tokens (embeddings, rerank). */
-  public static Usage usageOf(JsonObject body) {
-    if (!(body.getValue("usage") instanceof JsonObject usage)) {
-      return Usage.NONE;
-    }
-    return usage(number(usage.getValue("prompt_tokens")), number(usage.getValue("completion_tokens")),
-        number(usage.getValue("total_tokens")));
-  }
-
-  private static Usage usage(long prompt, long completion, long total) {
-    if (prompt == 0 && completion == 0 && total > 0) {
-      prompt = total;
-    }
-    if (prompt == 0 && completion == 0) {
-      return Usage.NONE;
-    }
-    return new Usage(prompt, completion, Usage.Source.REPORTED);
-  }
-
-  private static long number(Object v) {
-    return v instanceof Number n ? Math.max(0, n.longValue()) : 0;
+    return OpenAiBodies.usageOf(openAiResponseBody);
   }
 
   @Override
@@ -179,7 +119,7 @@ public class OpenAiAdaptor implements ProviderAdaptor {
 
   @Override
   public UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return OpenAiErrors.classify(status, body);
+    return UpstreamErrors.withRetryAfter(OpenAiErrors.classify(status, body), headers);
   }
 
   @Override

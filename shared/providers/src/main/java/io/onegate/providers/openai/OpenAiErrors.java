@@ -1,7 +1,9 @@
 package io.onegate.providers.openai;
 
 import io.onegate.common.error.FailureClass;
+import io.onegate.common.error.OpenAiError;
 import io.onegate.providers.spi.UpstreamFailure;
+import io.onegate.providers.support.UpstreamErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -39,28 +41,16 @@ public final class OpenAiErrors {
         || "content_policy_violation".equals(code)) {
       return FailureClass.BAD_REQUEST;
     }
-    return switch (status) {
-      case 400, 413, 415, 422 -> FailureClass.BAD_REQUEST;
-      case 401 -> FailureClass.INVALID_KEY;
-      case 402 -> FailureClass.QUOTA_EXHAUSTED;
-      case 403 -> FailureClass.ACCOUNT_DISABLED;
-      case 404 -> FailureClass.MODEL_UNAVAILABLE;
-      case 408, 504, 524 -> FailureClass.TIMEOUT;
-      case 429 -> FailureClass.RATE_LIMITED;
-      default -> status >= 500 ? FailureClass.TRANSIENT : FailureClass.UNKNOWN;
-    };
+    return UpstreamErrors.byStatus(status);
   }
 
   /** The upstream's own error object when it has a message, else One API's {@code bad_response_status_code}. */
   static JsonObject clientError(int status, JsonObject upstream) {
     if (upstream != null && upstream.getValue("message") instanceof String message && !message.isEmpty()) {
-      return new JsonObject().put("message", message)
-          .put("type", upstream.getValue("type") == null ? "upstream_error" : upstream.getValue("type"))
-          .put("param", upstream.getValue("param"))
-          .put("code", upstream.getValue("code"));
+      return OpenAiError.of(upstream).json();
     }
-    return new JsonObject().put("message", "bad response status code " + status).put("type", "upstream_error")
-        .put("param", Integer.toString(status)).put("code", "bad_response_status_code");
+    return new OpenAiError("bad response status code " + status, "upstream_error", Integer.toString(status),
+        "bad_response_status_code").json();
   }
 
   /** {@code error} of an OpenAI error body (or the body itself when it is a bare error object), else null. */

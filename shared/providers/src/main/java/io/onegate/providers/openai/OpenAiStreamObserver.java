@@ -3,6 +3,7 @@ package io.onegate.providers.openai;
 import io.onegate.providers.spi.StreamTranslator;
 import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.providers.support.OpenAiBodies;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,9 +30,11 @@ public final class OpenAiStreamObserver implements StreamTranslator {
     } catch (RuntimeException e) {
       return List.of();
     }
-    Usage reported = OpenAiAdaptor.usageOf(chunk);
-    if (reported.reported()) {
-      usage = reported;
+    if (chunk.getValue("usage") instanceof JsonObject) {
+      Usage reported = OpenAiBodies.usageOf(Buffer.buffer(data));
+      if (reported.reported()) {
+        usage = reported;
+      }
     }
     if (chunk.getValue("choices") instanceof JsonArray choices) {
       for (Object c : choices) {

@@ -48,6 +48,6 @@ public abstract class JsonDialectAdaptor implements ProviderAdaptor {
 
   @Override
   public final UpstreamFailure classify(int status, MultiMap headers, Buffer body) {
-    return classifyError(status, Json.object(body));
+    return UpstreamErrors.withRetryAfter(classifyError(status, Json.object(body)), headers);
   }
 }

@@ -1,9 +1,13 @@
 package io.onegate.providers.support;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.onegate.common.json.JsonText;
 import io.onegate.providers.spi.Usage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -73,19 +77,81 @@ public final class OpenAiBodies {
   }
 
   /**
-   * Usage of an OpenAI-shaped body ({@code usage.prompt_tokens/completion_tokens}); {@link Usage#NONE} when the
-   * body has no usage object or is not JSON.
+   * The usage an OpenAI-shaped body or chunk reports; the one OpenAI usage reader. The body is read with a
+   * streaming parser that skips everything but the top-level {@code usage} object and {@code duration} (no tree is
+   * built: this runs once per relayed request). Rules:
+   *
+   * <ul>
+   *   <li>prompt = {@code usage.prompt_tokens} (or {@code input_tokens}), completion =
+   *   {@code usage.completion_tokens} (or {@code output_tokens}); negative or non-numeric counts are 0;</li>
+   *   <li>only {@code total_tokens} (embeddings, rerank): all of it is prompt; a prompt and a larger total but no
+   *   completion: the completion is the difference;</li>
+   *   <li>audio seconds: {@code usage.seconds} of a {@code "type": "duration"} usage (transcriptions), else the
+   *   top-level {@code duration} of a {@code verbose_json} transcription;</li>
+   *   <li>{@link Usage#NONE} when none of these is reported (absent, null or all zero) or the body is not JSON.</li>
+   * </ul>
    */
   public static Usage usageOf(Buffer openAiBody) {
-    JsonObject usage = Json.obj(Json.object(openAiBody), "usage");
-    if (usage == null) {
+    try (JsonParser p = JsonText.FACTORY.createParser(openAiBody.getBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Usage.NONE;
+      }
+      long[] counts = new long[3];
+      double[] seconds = new double[2];
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+          readUsage(p, counts, seconds);
+        } else if ("duration".equals(field) && value.isNumeric()) {
+          seconds[1] = Math.max(0, p.getValueAsDouble());
+        } else {
+          p.skipChildren();
+        }
+      }
+      return usage(counts[0], counts[1], counts[2], seconds[0] > 0 ? seconds[0] : seconds[1]);
+    } catch (IOException | RuntimeException e) {
       return Usage.NONE;
     }
-    long prompt = Json.num(usage, "prompt_tokens");
-    long completion = Json.num(usage, "completion_tokens");
-    if (completion == 0 && Json.num(usage, "total_tokens") > prompt) {
-      completion = Json.num(usage, "total_tokens") - prompt;
+  }
+
+  /** {@link #usageOf(Buffer)} of a parsed body or chunk. */
+  public static Usage usageOf(JsonObject openAiBody) {
+    return usageOf(openAiBody.toBuffer());
+  }
+
+  /** Reads one {@code usage} object: counts {prompt, completion, total}, seconds[0] for a duration usage. */
+  private static void readUsage(JsonParser p, long[] counts, double[] seconds) throws IOException {
+    boolean duration = false;
+    double reported = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      long n = v.isNumeric() ? Math.max(0, p.getValueAsLong()) : 0;
+      switch (name) {
+        case "prompt_tokens", "input_tokens" -> counts[0] = Math.max(counts[0], n);
+        case "completion_tokens", "output_tokens" -> counts[1] = Math.max(counts[1], n);
+        case "total_tokens" -> counts[2] = n;
+        case "type" -> duration = v == JsonToken.VALUE_STRING && "duration".equals(p.getText());
+        case "seconds" -> reported = v.isNumeric() ? Math.max(0, p.getValueAsDouble()) : 0;
+        default -> { }
+      }
+      p.skipChildren();
     }
-    return new Usage(prompt, completion, Usage.Source.REPORTED);
+    if (duration) {
+      seconds[0] = reported;
+    }
+  }
+
+  private static Usage usage(long prompt, long completion, long total, double seconds) {
+    if (prompt == 0 && completion == 0) {
+      prompt = total;
+    } else if (completion == 0 && total > prompt) {
+      completion = total - prompt;
+    }
+    if (prompt == 0 && completion == 0 && seconds == 0) {
+      return Usage.NONE;
+    }
+    return new Usage(prompt, completion, Usage.Source.REPORTED, seconds);
   }
 }

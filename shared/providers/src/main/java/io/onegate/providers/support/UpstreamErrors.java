@@ -1,13 +1,13 @@
 package io.onegate.providers.support;
 
 import io.onegate.common.error.FailureClass;
+import io.onegate.common.error.OpenAiError;
 import io.onegate.providers.spi.UpstreamFailure;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.MultiMap;
 
 /**
- * The status-code half of error classification (used when the upstream gives no structured code) and the
- * OpenAI-shaped client error ({@code {"message","type","param","code"}},
- * https://platform.openai.com/docs/guides/error-codes).
+ * The status-code half of error classification (used when the upstream gives no structured code; the one
+ * status table) and classified failures carrying an {@link OpenAiError} for the client.
  */
 public final class UpstreamErrors {
   private UpstreamErrors() {
@@ -53,14 +53,39 @@ public final class UpstreamErrors {
   public static UpstreamFailure failure(FailureClass failureClass, int upstreamStatus, String code, String message,
                                         String type) {
     String text = message == null || message.isBlank() ? "bad response status code " + upstreamStatus : message;
-    JsonObject error = new JsonObject().put("message", text).put("type", type == null ? "upstream_error" : type)
-        .putNull("param");
-    if (code == null) {
-      error.putNull("code");
-    } else {
-      error.put("code", code);
+    return new UpstreamFailure(failureClass, clientStatus(upstreamStatus, failureClass), code,
+        new OpenAiError(text, type, null, code).json());
+  }
+
+  /**
+   * {@code failure} with the wait the upstream asked for in {@code headers}: {@code retry-after-ms} (Azure OpenAI,
+   * OpenAI) or {@code retry-after} in seconds (RFC 9110; the HTTP-date form is not read: the health worker's default
+   * cool-down applies). Every adaptor's {@code classify} passes its answer through here.
+   */
+  public static UpstreamFailure withRetryAfter(UpstreamFailure failure, MultiMap headers) {
+    long millis = retryAfterMillis(headers);
+    return millis > 0 ? failure.withRetryAfter(millis) : failure;
+  }
+
+  /** The wait in {@code headers} in milliseconds, 0 when absent or unreadable. */
+  public static long retryAfterMillis(MultiMap headers) {
+    if (headers == null) {
+      return 0;
     }
-    return new UpstreamFailure(failureClass, clientStatus(upstreamStatus, failureClass), code, error);
+    long millis = seconds(headers.get("retry-after-ms"), 1);
+    return millis > 0 ? millis : seconds(headers.get("retry-after"), 1000);
+  }
+
+  private static long seconds(String value, long scale) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      double parsed = Double.parseDouble(value.trim());
+      return parsed > 0 && parsed < 1e9 ? (long) Math.ceil(parsed * scale) : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** A 2xx answer whose body cannot be read: transient (another channel or a retry may answer properly). */

@@ -1,9 +1,7 @@
 package io.onegate.providers.zhipu;
 
-import io.onegate.providers.spi.StreamTranslator;
-import io.onegate.providers.spi.UpstreamFailure;
-import io.onegate.providers.spi.Usage;
 import io.onegate.providers.sse.SseEvent;
+import io.onegate.providers.support.ChunkStreamTranslator;
 import io.onegate.providers.support.ChunkWriter;
 import io.onegate.providers.support.Json;
 import io.onegate.providers.support.OpenAiBodies;
@@ -17,14 +15,11 @@ import java.util.List;
  * tool-call indexes (https://open.bigmodel.cn/dev/api/normal-model/glm-4, streaming). Normalises each chunk,
  * moves usage to a final {@code choices: []} chunk, and drops {@code [DONE]} (the relay writes its own).
  */
-final class ZhipuStreamTranslator implements StreamTranslator {
-  private final ChunkWriter out;
+final class ZhipuStreamTranslator extends ChunkStreamTranslator {
   private final StringBuilder delivered = new StringBuilder();
-  private Usage usage = Usage.NONE;
-  private UpstreamFailure failure;
 
   ZhipuStreamTranslator(ChunkWriter out) {
-    this.out = out;
+    super(out);
   }
 
   @Override
@@ -34,11 +29,10 @@ final class ZhipuStreamTranslator implements StreamTranslator {
       return List.of();
     }
     if (Json.obj(chunk, "error") != null) {
-      failure = ZhipuErrorClassifier.classify(200, chunk);
-      return List.of(ChunkWriter.error(failure.clientError()));
+      return fail(ZhipuErrorClassifier.classify(200, chunk));
     }
     if (Json.obj(chunk, "usage") != null) {
-      usage = OpenAiBodies.usageOf(chunk.toBuffer());
+      report(OpenAiBodies.usageOf(chunk.toBuffer()));
     }
     JsonArray choices = Json.arr(chunk, "choices");
     if (choices == null || choices.isEmpty()) {
@@ -64,22 +58,7 @@ final class ZhipuStreamTranslator implements StreamTranslator {
   }
 
   @Override
-  public List<Buffer> onEnd() {
-    return out.finalUsage(usage);
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
-  }
-
-  @Override
   public CharSequence deliveredText() {
     return delivered;
-  }
-
-  @Override
-  public UpstreamFailure failure() {
-    return failure;
   }
 }

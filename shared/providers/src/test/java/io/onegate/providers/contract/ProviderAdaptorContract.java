@@ -158,6 +158,23 @@ public abstract class ProviderAdaptorContract extends FakeUpstreamRoundTrips {
   }
 
   @Test
+  void reportsTheWaitAnUpstreamAsksForWithItsError() {
+    ErrorCase limited = errorCases().stream().filter(c -> c.status() == 429).findFirst().orElseThrow();
+    Buffer body = cassette(limited.cassette());
+    assertThat(adaptor().classify(429, MultiMap.caseInsensitiveMultiMap().add("Retry-After", "20"), body)
+        .retryAfterMillis()).as("retry-after in seconds").isEqualTo(20_000);
+    assertThat(adaptor().classify(429, MultiMap.caseInsensitiveMultiMap().add("retry-after-ms", "1500")
+        .add("retry-after", "2"), body).retryAfterMillis()).as("retry-after-ms wins").isEqualTo(1_500);
+    assertThat(adaptor().classify(429, MultiMap.caseInsensitiveMultiMap().add("Retry-After", "0.25"), body)
+        .retryAfterMillis()).as("fractional seconds").isEqualTo(250);
+    for (String unreadable : List.of("Wed, 21 Oct 2015 07:28:00 GMT", "-3", "soon", "")) {
+      assertThat(adaptor().classify(429, MultiMap.caseInsensitiveMultiMap().add("Retry-After", unreadable), body)
+          .retryAfterMillis()).as("'%s' is not read", unreadable).isZero();
+    }
+    assertThat(adaptor().classify(429, MultiMap.caseInsensitiveMultiMap(), body).retryAfterMillis()).isZero();
+  }
+
+  @Test
   void malformedFramesAndBodiesDoNotThrow() {
     StreamTranslator translator = adaptor().streamTranslator(chatSpec(true));
     List<String> garbage = new ArrayList<>(List.of("not json", "{}", "[]", "null", "42", "\"text\"",

@@ -109,4 +109,17 @@ class OpenAiAdaptorTest {
         .isEqualTo("bad_response_status_code");
     assertThat(OpenAiErrors.classify(502, Buffer.buffer("")).failureClass()).isEqualTo(FailureClass.TRANSIENT);
   }
+
+  @Test
+  void aRateLimitCarriesTheWaitTheUpstreamAskedFor() {
+    var adaptor = new OpenAiAdaptor("openai", UrlRule.V1);
+    Buffer body = Buffer.buffer("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
+        + "\"code\":\"rate_limit_exceeded\"}}");
+    var failure = adaptor.classify(429, io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("retry-after", "7"),
+        body);
+    assertThat(failure.failureClass()).isEqualTo(FailureClass.RATE_LIMITED);
+    assertThat(failure.retryAfterMillis()).isEqualTo(7_000);
+    assertThat(adaptor.classify(429, io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("retry-after-ms", "250"),
+        body).retryAfterMillis()).isEqualTo(250);
+  }
 }

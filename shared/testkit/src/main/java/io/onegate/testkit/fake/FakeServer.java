@@ -53,10 +53,14 @@ public final class FakeServer {
     }
   }
 
-  /** One canned answer: the body split into {@code chunks}, written after {@code delayMs}. */
-  public record Answer(int status, String contentType, List<Buffer> chunks, long delayMs, Map<String, String> headers) {
+  /**
+   * One canned answer: the body split into {@code chunks}, written after {@code delayMs}; with {@code keepOpen}
+   * the response is never ended (an upstream that stalls mid-body).
+   */
+  public record Answer(int status, String contentType, List<Buffer> chunks, long delayMs, Map<String, String> headers,
+                       boolean keepOpen) {
     public static Answer of(int status, String contentType, Buffer body) {
-      return new Answer(status, contentType, List.of(body), 0, Map.of());
+      return new Answer(status, contentType, List.of(body), 0, Map.of(), false);
     }
 
     public static Answer json(int status, JsonObject body) {
@@ -74,17 +78,22 @@ public final class FakeServer {
         chunks.add(body.getBuffer(start, end));
         start = end;
       }
-      return new Answer(status, contentType, chunks, 0, Map.of());
+      return new Answer(status, contentType, chunks, 0, Map.of(), false);
     }
 
     public Answer delayed(long millis) {
-      return new Answer(status, contentType, chunks, millis, headers);
+      return new Answer(status, contentType, chunks, millis, headers, keepOpen);
     }
 
     public Answer withHeader(String name, String value) {
       Map<String, String> copy = new java.util.HashMap<>(headers);
       copy.put(name, value);
-      return new Answer(status, contentType, chunks, delayMs, Map.copyOf(copy));
+      return new Answer(status, contentType, chunks, delayMs, Map.copyOf(copy), keepOpen);
+    }
+
+    /** This answer's chunks, then silence: the response stays open until the client resets it. */
+    public Answer thenStall() {
+      return new Answer(status, contentType, chunks, delayMs, headers, true);
     }
   }
 
@@ -156,6 +165,8 @@ public final class FakeServer {
     for (Buffer chunk : answer.chunks()) {
       written = written.compose(v -> response.write(chunk));
     }
-    written.onComplete(v -> response.end());
+    if (!answer.keepOpen()) {
+      written.onComplete(v -> response.end());
+    }
   }
 }

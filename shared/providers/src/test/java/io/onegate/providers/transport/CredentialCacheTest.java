@@ -1,6 +1,5 @@
-package io.onegate.providers.credential;
+package io.onegate.providers.transport;
 
-import io.onegate.testkit.fake.FakeServer.Answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.common.domain.Channel;
@@ -12,16 +11,13 @@ import io.onegate.providers.spi.CredentialSource;
 import io.onegate.providers.support.TranslationEnv;
 import io.onegate.providers.support.UpstreamErrors;
 import io.onegate.providers.zhipu.ZhipuAdaptor;
+import io.onegate.testkit.MutableClock;
+import io.onegate.testkit.fake.FakeServer.Answer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,21 +25,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The credential cache against a real fake token endpoint: one exchange per key and lifetime. */
+/**
+ * The relay's credential cache (the one the dispatcher uses) against a real fake token endpoint: one exchange per
+ * key and lifetime, shared by concurrent requests, refreshed {@link #MARGIN} before expiry, never caching a
+ * failure, dropped when the dialect says the credential went stale.
+ */
 class CredentialCacheTest extends FakeUpstream {
+  /** The relay's refresh margin (RelayRoutes). */
+  private static final Duration MARGIN = Duration.ofMinutes(5);
   private static final String TOKEN_BODY = """
       {"access_token":"24.token-one","expires_in":2592000,"scope":"public"}""";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final CredentialCache cache = new CredentialCache(clock);
+  private final CredentialCache cache = new CredentialCache(new UpstreamClient(vertx, new UpstreamClient.Settings(
+      Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10), 8)), clock, MARGIN);
   private final CredentialSource baidu = new BaiduAdaptor().credentialSource();
-  private final CredentialCache.Exchanger exchanger = request -> {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(request.method()))
-        .setAbsoluteURI(request.url());
-    request.headers().forEach(options::putHeader);
-    return http.request(options).compose(r -> r.send(request.body()))
-        .compose(response -> response.body().map(body -> new CredentialCache.Answer(response.statusCode(), body)));
-  };
 
   private Channel baiduChannel() {
     return new Channel(7, 15, "my-ak|my-sk", 1, "ernie", 1, fakeBaseUrl(), List.of(), List.of(), Map.of(), 0,
@@ -54,13 +50,13 @@ class CredentialCacheTest extends FakeUpstream {
     route = call -> Answer.of(status, "application/json", Buffer.buffer(body));
   }
 
-  /** Runs {@code count} concurrent gets on one event-loop context and waits for all of them. */
+  /** Runs {@code count} concurrent lookups on one event-loop context and waits for all of them. */
   private List<String> concurrentGets(Channel channel, CredentialSource source, int count) throws Exception {
     Promise<List<String>> done = Promise.promise();
     vertx.runOnContext(ignored -> {
       List<Future<String>> futures = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        futures.add(cache.get(channel, source, exchanger));
+        futures.add(cache.credential(channel, source));
       }
       Future.all(futures).map(all -> futures.stream().map(Future::result).toList()).onComplete(done);
     });
@@ -68,17 +64,18 @@ class CredentialCacheTest extends FakeUpstream {
   }
 
   @Test
-  void concurrentRequestsShareOneTokenExchangeAndReuseItUntilExpiry() throws Exception {
+  void concurrentRequestsShareOneTokenExchangeAndReuseItUntilTheRefreshMargin() throws Exception {
     answerTokens(200, TOKEN_BODY);
     assertThat(concurrentGets(baiduChannel(), baidu, 50)).hasSize(50).containsOnly("24.token-one");
     assertThat(concurrentGets(baiduChannel(), baidu, 20)).containsOnly("24.token-one");
     assertThat(calls()).hasSize(1);
     assertThat(calls().get(0).path()).isEqualTo("/oauth/2.0/token");
 
-    clock.advance(Duration.ofDays(30).minus(Duration.ofHours(1)).minusSeconds(1));
+    // Baidu's source keeps a 30-day token for 30 days less an hour; the cache refreshes 5 minutes before that.
+    clock.advance(Duration.ofDays(30).minus(Duration.ofHours(1)).minus(MARGIN).minusSeconds(1));
     concurrentGets(baiduChannel(), baidu, 5);
     assertThat(calls()).hasSize(1);
-    clock.advance(Duration.ofSeconds(2)); // now within the last hour of the token's life: refresh
+    clock.advance(Duration.ofSeconds(2));
     concurrentGets(baiduChannel(), baidu, 5);
     assertThat(calls()).hasSize(2);
   }
@@ -86,84 +83,55 @@ class CredentialCacheTest extends FakeUpstream {
   @Test
   void aFailedExchangeIsNotCached() throws Exception {
     answerTokens(401, "{\"error\":\"invalid_client\",\"error_description\":\"unknown client id\"}");
-    assertThatFailure(() -> concurrentGets(baiduChannel(), baidu, 3), FailureClass.INVALID_KEY);
+    try {
+      concurrentGets(baiduChannel(), baidu, 3);
+      throw new AssertionError("expected a credential failure");
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOfSatisfying(CredentialException.class,
+          c -> assertThat(c.failure().failureClass()).isEqualTo(FailureClass.INVALID_KEY));
+    }
     answerTokens(200, TOKEN_BODY);
     assertThat(concurrentGets(baiduChannel(), baidu, 3)).containsOnly("24.token-one");
     assertThat(calls()).hasSize(2);
   }
 
   @Test
-  void aStaleTokenErrorDropsTheCachedToken() throws Exception {
+  void onlyAStaleTokenErrorDropsTheCachedToken() throws Exception {
     answerTokens(200, TOKEN_BODY);
     concurrentGets(baiduChannel(), baidu, 2);
-    cache.onFailure(baiduChannel(), baidu,
-        UpstreamErrors.failure(FailureClass.RATE_LIMITED, 429, "18", "qps", "baidu_error"));
+    assertThat(baidu.invalidates(UpstreamErrors.failure(FailureClass.RATE_LIMITED, 429, "18", "qps",
+        "baidu_error"))).isFalse();
+    assertThat(baidu.invalidates(UpstreamErrors.failure(FailureClass.TRANSIENT, 200, "111",
+        "Access token expired", "baidu_error"))).isTrue();
     concurrentGets(baiduChannel(), baidu, 2);
     assertThat(calls()).hasSize(1);
-    cache.onFailure(baiduChannel(), baidu,
-        UpstreamErrors.failure(FailureClass.TRANSIENT, 200, "111", "Access token expired", "baidu_error"));
+    cache.invalidate(baiduChannel()); // what the dispatcher does on a failure the source says is stale
     concurrentGets(baiduChannel(), baidu, 2);
     assertThat(calls()).hasSize(2);
   }
 
   @Test
-  void locallySignedJwtsAreReusedUntilTheirExpiryWithoutAnyHttpCall() throws Exception {
+  void anEditedKeyIsExchangedAnew() throws Exception {
+    answerTokens(200, TOKEN_BODY);
+    concurrentGets(baiduChannel(), baidu, 1);
+    Channel edited = new Channel(7, 15, "other-ak|other-sk", 1, "ernie", 1, fakeBaseUrl(), List.of(), List.of(),
+        Map.of(), 0, Map.of(), "", "");
+    concurrentGets(edited, baidu, 1);
+    assertThat(calls()).hasSize(2);
+  }
+
+  @Test
+  void locallySignedJwtsAreReusedUntilTheRefreshMarginWithoutAnyHttpCall() throws Exception {
     CredentialSource zhipu = new ZhipuAdaptor(TranslationEnv.system(), Duration.ofMinutes(10)).credentialSource();
     Channel channel = new Channel(8, 16, "id123.secret456", 1, "glm", 1, "", List.of(), List.of(), Map.of(), 0,
         Map.of(), "", "");
     String first = concurrentGets(channel, zhipu, 10).get(0);
     assertThat(concurrentGets(channel, zhipu, 10)).containsOnly(first);
-    clock.advance(Duration.ofMinutes(9).plusSeconds(1)); // past exp minus the one-minute margin
+    // a 10-minute JWT is used for 9 minutes (the source's safety minute), less the cache's 5-minute margin
+    clock.advance(Duration.ofMinutes(4).minusSeconds(1));
+    assertThat(concurrentGets(channel, zhipu, 1)).containsOnly(first);
+    clock.advance(Duration.ofSeconds(2));
     assertThat(concurrentGets(channel, zhipu, 1)).doesNotContain(first);
     assertThat(calls()).isEmpty();
-  }
-
-  private static void assertThatFailure(ThrowingCall call, FailureClass expected) {
-    try {
-      call.run();
-      throw new AssertionError("expected a credential failure");
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOfSatisfying(CredentialException.class,
-          c -> assertThat(c.failure().failureClass()).isEqualTo(expected));
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  @FunctionalInterface
-  private interface ThrowingCall {
-    Object get() throws Exception;
-
-    default void run() throws Exception {
-      get();
-    }
-  }
-
-  /** A settable clock (Caffeine's FakeTicker idea). */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -1,0 +1,31 @@
+package io.onegate.gateway.relay;
+
+/**
+ * A request refused before any upstream call (bad key, bad body, model not allowed, no price …): the error of the
+ * {@link GatewayError} table and its message arguments. Thrown by the pure checks ({@link TokenAuthenticator},
+ * {@link RequestParser}, {@link Charges}) and turned into {@link RelayResult#refused} by the filter that called
+ * them. Cheap (no stack trace).
+ */
+public final class Refusal extends RuntimeException {
+  private final GatewayError error;
+  private final transient Object[] args;
+
+  public Refusal(GatewayError error, Object... args) {
+    super(error.name(), null, false, false);
+    this.error = error;
+    this.args = args;
+  }
+
+  public GatewayError error() {
+    return error;
+  }
+
+  public Object[] args() {
+    return args;
+  }
+
+  /** The refusal as the chain's result. */
+  RelayResult result() {
+    return RelayResult.refused(error, args);
+  }
+}
