@@ -116,6 +116,8 @@ class SecretsAtRestTest {
     h.runtimes.get(0).vertx().eventBus().publish(ClusterNames.CHANGES_ADDRESS,
         new ChangeNotice(ChangeNotice.Kind.TOKEN, id).toJson());
     Eventually.eventually(Duration.ofSeconds(5), () -> assertThat(relay(key)).isEqualTo(200));
+    assertThat(byAccessToken(access).get("/api/user/self").obj().getInteger("id")).as("before its conversion")
+        .isEqualTo(userId);
     ApiClient owner = h.login("legacy", "legacypass");
     assertThat(listed(owner, id).getString("key")).isEqualTo(key);
 
