@@ -40,7 +40,7 @@ public final class GatewayApplication implements ProcessMain.Application {
 
   private static Future<ProcessMain.Application> start(ProcessRuntime runtime, LiveBalances balances) {
     Router router = Router.router(runtime.vertx());
-    ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
+    ProcessEndpoints.mount(router, runtime.readiness(), runtime.metricsEndpoint());
     ManagementApi.Collaborators defaults = ManagementApi.Collaborators.defaults();
     ManagementApi api = ManagementApi.mount(router, runtime, new ManagementApi.Collaborators(
         new EventBusChannelTester(runtime.vertx(), runtime.pg()),
@@ -51,7 +51,7 @@ public final class GatewayApplication implements ProcessMain.Application {
     HttpServerOptions options = new HttpServerOptions().setHost(runtime.config().get(Settings.BIND_ADDRESS))
         .setDecompressionSupported(true);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return RelayRoutes.mount(router, runtime)
+    return api.secretsConverted().compose(converted -> RelayRoutes.mount(router, runtime))
         .compose(relay -> HttpServerVerticle.deploy(runtime.vertx(), router, options,
                 runtime.config().get(Settings.PORT), instances)
             .map(servers -> new GatewayApplication(servers, api, relay)));

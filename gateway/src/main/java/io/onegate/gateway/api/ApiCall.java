@@ -25,9 +25,18 @@ public record ApiCall(RoutingContext ctx, Principal principal) {
     }
   }
 
+  /**
+   * A query parameter, trimmed ("" when absent); a malformed query string (bad %-escapes) and text PostgreSQL cannot
+   * store ({@link Body#checkText}) are refused.
+   */
   public String query(String name) {
-    String v = ctx.request().getParam(name);
-    return v == null ? "" : v.trim();
+    String v;
+    try {
+      v = ctx.request().getParam(name);
+    } catch (IllegalArgumentException e) { // the query string is decoded on first use
+      throw ApiException.badRequest("malformed query string (an invalid %-escape)");
+    }
+    return v == null ? "" : Body.checkText(v, "query parameter " + name).trim();
   }
 
   /** An optional integer query parameter; malformed is a 400. */
@@ -53,8 +62,10 @@ public record ApiCall(RoutingContext ctx, Principal principal) {
     }
   }
 
-  public String clientIp() {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  /** The client's address ({@code TRUSTED_PROXIES} applied; set by the first {@code /api} handler). */
+  public ClientAddress clientAddress() {
+    ClientAddress address = ctx.get(ManagementApi.CLIENT_ADDRESS);
+    return address == null ? ClientAddress.UNKNOWN : address;
   }
 
   /** A LIKE pattern matching values starting with {@code prefix} (wildcards escaped). */

@@ -3,6 +3,7 @@ package io.onegate.gateway.api;
 import io.onegate.common.balance.QuotaCredits;
 import io.onegate.common.cluster.ClusterNames;
 import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.crypto.TokenVault;
 import io.onegate.common.domain.ChangeNotice;
 import io.onegate.common.options.Options;
 import io.vertx.core.Future;
@@ -15,12 +16,40 @@ import java.util.random.RandomGenerator;
 
 /**
  * What the management routes share: the database, the clock and random source, password hashing, the channel-key
- * cipher, and the two side effects of a committed change: a {@link ChangeNotice} to every gateway and a manage
- * log (type 3) naming who did what.
+ * cipher, the vault of relay keys and access tokens, and the two side effects of a committed change: a
+ * {@link ChangeNotice} to every gateway and a manage log (type 3) naming who did what.
  */
 public record ApiContext(Vertx vertx, Pool pg, Clock clock, RandomGenerator random, Passwords passwords,
-                         KeyCipher cipher, BalanceSync balances) {
+                         KeyCipher cipher, TokenVault vault, BalanceSync balances) {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiContext.class);
+
+  /** A bearer secret as stored ({@link TokenVault}): the lookup digest and the sealed form shown to its owner. */
+  public record StoredSecret(String digest, String sealed) {
+    /** What the legacy plaintext column {@code tokens.key} holds: a placeholder no client can present. */
+    public String placeholder() {
+      return TokenVault.placeholder(digest);
+    }
+  }
+
+  public StoredSecret store(String secret) {
+    return new StoredSecret(vault.digest(secret), vault.seal(secret));
+  }
+
+  /**
+   * A stored relay key or access token in clear for its owner: the sealed form opened, or the legacy plaintext
+   * value of a row not converted yet; "" when the sealed form cannot be opened (CRYPTO_SECRET changed and
+   * {@code POST /api/channel/rekey} was not run yet).
+   */
+  public String reveal(String sealed, String legacy) {
+    if (sealed == null) {
+      return legacy == null || TokenVault.isPlaceholder(legacy) ? "" : legacy.trim();
+    }
+    try {
+      return vault.open(sealed);
+    } catch (IllegalStateException e) {
+      return "";
+    }
+  }
 
   public long now() {
     return clock.instant().getEpochSecond();

@@ -1,5 +1,6 @@
 package io.onegate.gateway.api;
 
+import io.onegate.common.crypto.TokenVault;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -14,7 +15,9 @@ import java.util.Optional;
 
 /**
  * Resolves the caller of a management request: a valid {@code session} cookie, else {@code Authorization:
- * [Bearer ]<access token>}. The user row is read on every request (the management API is not the hot path), so
+ * [Bearer ]<access token>} (found by its {@link TokenVault} digest: the database holds no usable access token;
+ * a row not converted yet by {@link SecretsAtRest} by its plaintext).
+ * The user row is read on every request (the management API is not the hot path), so
  * a disabled, deleted or demoted user is refused at once on every node. Of several {@code session} cookies the
  * first valid one counts: a malformed or stale cookie never discards a good one.
  *
@@ -30,11 +33,13 @@ public final class Authenticator {
   private final Pool pg;
   private final SessionCodec sessions;
   private final SameOriginPolicy sameOrigin;
+  private final TokenVault vault;
 
-  Authenticator(Pool pg, SessionCodec sessions, SameOriginPolicy sameOrigin) {
+  Authenticator(Pool pg, SessionCodec sessions, SameOriginPolicy sameOrigin, TokenVault vault) {
     this.pg = pg;
     this.sessions = sessions;
     this.sameOrigin = sameOrigin;
+    this.vault = vault;
   }
 
   /**
@@ -66,7 +71,10 @@ public final class Authenticator {
         }
         return Future.failedFuture(ApiException.unauthorized(NO_CREDENTIAL));
       }
-      caller = pg.preparedQuery(USER_COLUMNS + "WHERE access_token = $1").execute(Tuple.of(token))
+      // a row not converted yet (One API's database, a node of the previous version) still has it in plaintext
+      caller = pg.preparedQuery(USER_COLUMNS + "WHERE access_token_digest = $1 OR access_token = $2 ORDER BY id "
+              + "LIMIT 1")
+          .execute(Tuple.of(vault.digest(token), token))
           .map(rows -> {
             if (rows.size() == 0) {
               throw ApiException.unauthorized("无权进行此操作，access token 无效 (invalid access token)");
@@ -180,6 +188,7 @@ public final class Authenticator {
     if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
       token = token.substring(7).trim();
     }
-    return token.isEmpty() || token.length() > 64 ? null : token;
+    return token.isEmpty() || token.length() > 64 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? null
+        : token;
   }
 }

@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * A strictly typed view of a JSON request body: unknown fields are ignored, a known field of the wrong type is
- * refused with a message naming it. {@code null} counts as absent.
+ * refused with a message naming it. {@code null} counts as absent. Text PostgreSQL cannot store — a NUL character
+ * or an unpaired UTF-16 surrogate ({@code "\ud800"}), anywhere in the body, names included — is refused here for
+ * every route ({@link #checkText}); bytes that are not UTF-8 are malformed JSON.
  */
 public final class Body {
   private final JsonObject json;
@@ -31,7 +33,50 @@ public final class Body {
     if (!(value instanceof JsonObject object)) {
       throw ApiException.badRequest("the request body must be a JSON object");
     }
+    checkTree(object, "");
     return new Body(object);
+  }
+
+  private static void checkTree(Object value, String path) {
+    if (value instanceof JsonObject object) {
+      for (var field : object) {
+        String at = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+        checkText(field.getKey(), at + " (a field name)");
+        checkTree(field.getValue(), at);
+      }
+    } else if (value instanceof io.vertx.core.json.JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        checkTree(array.getValue(i), path + "[" + i + "]");
+      }
+    } else if (value instanceof String text) {
+      checkText(text, path);
+    }
+  }
+
+  /**
+   * Refuses text PostgreSQL would refuse (SQLSTATE 22021): a NUL character or an unpaired surrogate. {@code what}
+   * names where it came from.
+   */
+  public static String checkText(String text, String what) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0) {
+        throw ApiException.badRequest(abbreviate(what) + " contains a NUL character (\\u0000), which cannot be stored");
+      }
+      if (Character.isSurrogate(c)) {
+        boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1));
+        if (!paired) {
+          throw ApiException.badRequest(abbreviate(what) + " contains invalid text (an unpaired UTF-16 surrogate)");
+        }
+        i++;
+      }
+    }
+    return text;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
   }
 
   public static Body of(JsonObject json) {

@@ -112,11 +112,14 @@ final class ChannelRoutes {
   /**
    * {@code POST /api/channel/rekey {old_secret}} (root): after every process was restarted with a new
    * {@code CRYPTO_SECRET}, re-encrypts each key the current secret cannot read with it, after decrypting it with
-   * {@code old_secret}; plaintext keys (a database taken over from One API) are encrypted too. One transaction.
+   * {@code old_secret}; plaintext keys (a database taken over from One API) are encrypted too. Relay keys and access
+   * tokens are re-sealed and re-digested the same way ({@link SecretsAtRest#rekey}). One transaction; answers how
+   * many secrets were re-encrypted.
    */
   private Future<?> rekey(ApiCall call) {
-    io.onegate.common.crypto.KeyCipher old = new io.onegate.common.crypto.KeyCipher(
-        call.body().requiredString("old_secret", 1024));
+    String oldSecret = call.body().requiredString("old_secret", 1024);
+    io.onegate.common.crypto.KeyCipher old = new io.onegate.common.crypto.KeyCipher(oldSecret);
+    io.onegate.common.crypto.TokenVault oldVault = new io.onegate.common.crypto.TokenVault(oldSecret);
     Principal me = call.principal();
     return api.pg().withTransaction(conn -> conn.query("SELECT id, key FROM channels ORDER BY id FOR UPDATE")
             .execute()
@@ -128,8 +131,8 @@ final class ChannelRoutes {
                 String plain = null;
                 if (!io.onegate.common.crypto.KeyCipher.isEncrypted(stored)) {
                   plain = stored;
-                } else if (!readable(api.cipher(), stored)) {
-                  if (readable(old, stored)) {
+                } else if (!api.cipher().canDecrypt(stored)) {
+                  if (old.canDecrypt(stored)) {
                     plain = old.decrypt(stored);
                   } else {
                     unreadable.add(row.getInteger("id"));
@@ -145,22 +148,15 @@ final class ChannelRoutes {
               }
               Future<?> write = updates.isEmpty() ? Future.succeededFuture()
                   : conn.preparedQuery("UPDATE channels SET key = $2 WHERE id = $1").executeBatch(updates);
-              return write.compose(v -> api.audit(conn, me, me.id(), me.username(), "re-encrypted "
-                  + updates.size() + " channel keys")).map(updates.size());
+              return write.compose(v -> new SecretsAtRest(api.vertx(), api.pg(), api.vault()).rekey(conn, oldVault))
+                  .compose(bearers -> api.audit(conn, me, me.id(), me.username(), "re-encrypted "
+                      + updates.size() + " channel keys and " + bearers + " relay keys and access tokens")
+                      .map(updates.size() + bearers));
             }))
         .map(count -> {
-          api.notice(ChangeNotice.Kind.CHANNEL, 0);
+          api.notice(ChangeNotice.Kind.CHANNEL, 0); // id 0: every gateway reloads its whole snapshot (tokens too)
           return count;
         });
-  }
-
-  private static boolean readable(io.onegate.common.crypto.KeyCipher cipher, String stored) {
-    try {
-      cipher.decrypt(stored);
-      return true;
-    } catch (IllegalStateException e) {
-      return false;
-    }
   }
 
   private Future<?> test(ApiCall call) {

@@ -41,42 +41,51 @@ final class IdentityRoutes {
     r.post("/api/user/topup", Roles.COMMON, this::redeem);
   }
 
+  /**
+   * {@code POST /api/user/login}: the {@link LoginGuard}'s limits (per client address, then per account and
+   * address), then the password. A wrong password, an unknown user and a disabled user get the same answer.
+   */
   private Future<?> login(ApiCall call) {
     Body body = call.body();
-    String username = body.string("username", 128).orElse("").trim();
+    String username = UserRows.canonicalUsername(body.string("username", 128).orElse(""));
     String password = body.string("password", 128).orElse("");
     if (username.isEmpty() || password.isEmpty()) {
       throw ApiException.badRequest("无效的参数 (username and password are required)");
     }
+    Passwords.checkLength(password);
     return auth.checkLogin(call.ctx())
         .compose(v -> api.options())
         .compose(options -> {
           if (!options.bool("PasswordLoginEnabled")) {
             throw ApiException.forbidden("管理员关闭了密码登录 (password login is disabled)");
           }
-          return guard.attemptFromIp(call.clientIp());
+          return guard.admitLogin(call.clientAddress());
         })
-        .compose(v -> guard.checkAccount(username))
-        .compose(v -> api.pg().preparedQuery("SELECT id, username, password, display_name, role, status FROM users "
-                + "WHERE (username = $1 OR (email = $1 AND email <> '')) AND status <> 3 ORDER BY id LIMIT 1")
-            .execute(Tuple.of(username)))
-        .compose(rows -> {
-          Row user = rows.size() == 0 ? null : rows.iterator().next();
-          return api.passwords().matches(password, user == null ? null : user.getString("password"))
-              .compose(ok -> {
-                if (!ok || user.getInteger("status") != Roles.STATUS_ENABLED) {
-                  return guard.recordFailure(username)
-                      .compose(x -> Future.failedFuture(ApiException.refused(WRONG_LOGIN)));
-                }
-                auth.startSession(call.ctx(), user.getInteger("id"), user.getInteger("role"));
-                return Future.succeededFuture(new JsonObject()
-                    .put("id", user.getInteger("id"))
-                    .put("username", user.getString("username"))
-                    .put("display_name", user.getString("display_name"))
-                    .put("role", user.getInteger("role"))
-                    .put("status", user.getInteger("status")));
-              });
-        });
+        .compose(attempt -> api.pg().preparedQuery("SELECT id, username, password, display_name, role, status "
+                + "FROM users WHERE (username = $1 OR (email = $1 AND email <> '')) AND status <> 3 "
+                + "ORDER BY id LIMIT 1")
+            .execute(Tuple.of(username))
+            .compose(rows -> {
+              Row user = rows.size() == 0 ? null : rows.iterator().next();
+              // the user id when there is one (username and email share it), else the name as typed: alike
+              String account = user == null ? "name:" + username : "user:" + user.getInteger("id");
+              return guard.admitAccount(attempt, account)
+                  .compose(v -> api.passwords().matches(password, user == null ? null : user.getString("password")))
+                  .compose(ok -> {
+                    if (!ok || user.getInteger("status") != Roles.STATUS_ENABLED) {
+                      return Future.failedFuture(ApiException.refused(WRONG_LOGIN));
+                    }
+                    return guard.succeeded(attempt, account).map(v -> {
+                      auth.startSession(call.ctx(), user.getInteger("id"), user.getInteger("role"));
+                      return new JsonObject()
+                          .put("id", user.getInteger("id"))
+                          .put("username", user.getString("username"))
+                          .put("display_name", user.getString("display_name"))
+                          .put("role", user.getInteger("role"))
+                          .put("status", user.getInteger("status"));
+                    });
+                  });
+            }));
   }
 
   /** Clears the cookie and signs every session of the user out on all nodes (a copied cookie dies too). */
@@ -99,7 +108,7 @@ final class IdentityRoutes {
             throw ApiException.forbidden("registration needs email verification or Turnstile, which OneGate does "
                 + "not support yet: ask an administrator to create the account");
           }
-          return guard.attemptFromIp(call.clientIp())
+          return guard.admitRegistration(call.clientAddress())
               .compose(v -> api.pg().preparedQuery("SELECT 1 FROM users WHERE username = $1")
                   .execute(Tuple.of(username)))
               .compose(rows -> {
@@ -175,10 +184,13 @@ final class IdentityRoutes {
         });
   }
 
+  /** A new access token, shown this once: stored as digest and sealed form only ({@link ApiContext#store}). */
   private Future<?> rotateAccessToken(ApiCall call) {
     String token = TokenKeys.hex(api.random(), 32);
-    return api.pg().preparedQuery("UPDATE users SET access_token = $2 WHERE id = $1")
-        .execute(Tuple.of(call.principal().id(), token))
+    ApiContext.StoredSecret stored = api.store(token);
+    return api.pg().preparedQuery("UPDATE users SET access_token = NULL, access_token_digest = $2, "
+            + "access_token_sealed = $3 WHERE id = $1")
+        .execute(Tuple.of(call.principal().id(), stored.digest(), stored.sealed()))
         .map(rows -> token);
   }
 

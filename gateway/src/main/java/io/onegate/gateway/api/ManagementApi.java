@@ -3,8 +3,11 @@ package io.onegate.gateway.api;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
 import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.crypto.TokenVault;
 import io.onegate.common.pricing.PriceTables;
 import io.onegate.common.process.ProcessRuntime;
+import io.onegate.gateway.relay.ClientIp;
+import io.onegate.gateway.state.IpRange;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -18,13 +21,16 @@ import org.slf4j.LoggerFactory;
  * One API's management API under {@code /api}: the envelope, role levels 1/10/100, session cookies and access
  * tokens ({@link Authenticator}), {@code GLOBAL_API_RATE_LIMIT} per client IP ({@link LocalRateLimiter}: HTTP 429
  * with an envelope), cluster-wide login limits ({@link LoginGuard}), a 2 MiB body limit, and a failure handler that
- * turns every error into an envelope (never a stack trace). The client IP is the TCP peer address:
- * {@code X-Forwarded-For} is not trusted (One API's quirk Q18).
+ * turns every error into an envelope (never a stack trace). The client address is the TCP peer, or the address
+ * {@code X-Forwarded-For} names when the peer is one of {@code TRUSTED_PROXIES} ({@link ClientIp}; One API trusts
+ * the header from anyone, quirk Q18).
  */
 public final class ManagementApi {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
   static final long API_WINDOW_MILLIS = 180_000;
   static final int BODY_LIMIT = 2 << 20;
+  /** Routing-context key of the request's {@link ClientAddress}. */
+  static final String CLIENT_ADDRESS = "onegate.api.client-address";
 
   /** What other parts of OneGate provide to the management API. */
   public record Collaborators(ChannelTester tester, BalanceRefresher balances, ModelCatalog models,
@@ -37,10 +43,14 @@ public final class ManagementApi {
 
   private final ProcessRuntime runtime;
   private final long sweepTimer;
+  private final long secretsTimer;
+  private final Future<Integer> secretsConverted;
 
-  private ManagementApi(ProcessRuntime runtime, long sweepTimer) {
+  private ManagementApi(ProcessRuntime runtime, long sweepTimer, long secretsTimer, Future<Integer> secretsConverted) {
     this.runtime = runtime;
     this.sweepTimer = sweepTimer;
+    this.secretsTimer = secretsTimer;
+    this.secretsConverted = secretsConverted;
   }
 
   /** Mounts every {@code /api} route on {@code router}; call {@link #close} when the server stops. */
@@ -53,26 +63,30 @@ public final class ManagementApi {
           + "survive a restart and are valid on this node only");
       return TokenKeys.alnum(random, 48);
     });
-    KeyCipher cipher = config.find(Settings.CRYPTO_SECRET).or(() -> config.find(Settings.SESSION_SECRET))
-        .map(KeyCipher::new).orElseGet(() -> new KeyCipher(secret));
+    String cryptoSecret = KeyCipher.cryptoSecret(config).orElse(secret);
+    TokenVault vault = new TokenVault(cryptoSecret);
     ApiContext api = new ApiContext(runtime.vertx(), runtime.pg(), clock, random, new Passwords(runtime.vertx()),
-        cipher, collaborators.liveBalances());
+        new KeyCipher(cryptoSecret), vault, collaborators.liveBalances());
     boolean debug = config.get(Settings.DEBUG);
     SameOriginPolicy sameOrigin = new SameOriginPolicy(config.get(Settings.ALLOWED_HOSTS),
         () -> runtime.pg().preparedQuery("SELECT value FROM options WHERE key = $1")
             .execute(io.vertx.sqlclient.Tuple.of("ServerAddress"))
             .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString(0)));
-    Authenticator auth = new Authenticator(runtime.pg(), new SessionCodec(secret, clock), sameOrigin);
+    Authenticator auth = new Authenticator(runtime.pg(), new SessionCodec(secret, clock), sameOrigin, vault);
     LoginGuard guard = new LoginGuard(runtime.hazelcast().getMap(LoginGuard.mapName()), runtime.vertx(), clock,
         debug ? 0 : config.get(Settings.CRITICAL_RATE_LIMIT), debug ? 0 : config.get(Settings.LOGIN_FAILURE_LIMIT));
     LocalRateLimiter apiLimiter = new LocalRateLimiter(debug ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT),
         API_WINDOW_MILLIS, clock);
 
+    ClientIp clientIp = new ClientIp(IpRange.parseList(config.get(Settings.TRUSTED_PROXIES)));
     router.route("/api/*").handler(ctx -> {
-      String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-      if (!apiLimiter.tryAcquire(ip)) {
-        Envelope.failure(ctx, ApiException.tooManyRequests("too many requests: GLOBAL_API_RATE_LIMIT exceeded, try "
-            + "again later", (apiLimiter.retryAfterMillis(ip) + 999) / 1000));
+      ClientAddress address = ClientAddress.of(clientIp.resolve(ctx.request().remoteAddress() == null ? null
+          : ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For")));
+      ctx.put(CLIENT_ADDRESS, address);
+      if (!apiLimiter.tryAcquire(address.limitKey())) {
+        Envelope.failure(ctx, ApiException.tooManyRequests("too many requests from your address " + address.text()
+            + ": GLOBAL_API_RATE_LIMIT exceeded, try again later (behind a reverse proxy, set TRUSTED_PROXIES)",
+            (apiLimiter.retryAfterMillis(address.limitKey()) + 999) / 1000));
         return;
       }
       ctx.next();
@@ -111,11 +125,25 @@ public final class ManagementApi {
         + " " + ctx.request().path()));
 
     long timer = runtime.vertx().setPeriodic(API_WINDOW_MILLIS, id -> apiLimiter.sweep());
-    return new ManagementApi(runtime, timer);
+    SecretsAtRest secrets = new SecretsAtRest(runtime.vertx(), runtime.pg(), vault);
+    Future<Integer> converted = secrets.convertAll().otherwise(e -> {
+      LOG.warn("converting plaintext relay keys and access tokens failed (retried every {} s): {}",
+          SecretsAtRest.PERIOD_MILLIS / 1000, e.toString());
+      return 0;
+    });
+    long secretsTimer = runtime.vertx().setPeriodic(SecretsAtRest.PERIOD_MILLIS, id -> secrets.convertAll()
+        .onFailure(e -> LOG.warn("converting plaintext relay keys and access tokens failed: {}", e.toString())));
+    return new ManagementApi(runtime, timer, secretsTimer, converted);
+  }
+
+  /** Completes once the plaintext secrets present at start-up are converted ({@link SecretsAtRest}). */
+  public Future<Integer> secretsConverted() {
+    return secretsConverted;
   }
 
   public Future<Void> close() {
     runtime.vertx().cancelTimer(sweepTimer);
+    runtime.vertx().cancelTimer(secretsTimer);
     return Future.succeededFuture();
   }
 }

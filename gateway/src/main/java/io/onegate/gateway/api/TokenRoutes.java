@@ -16,12 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The caller's own relay tokens ({@code /api/token/...}): One API's key format, the owner sees full keys, and
- * every change publishes a TOKEN change notice so the relay's in-memory key index follows at once.
+ * The caller's own relay tokens ({@code /api/token/...}): One API's key format, the owner sees full keys (stored
+ * as digest and sealed form, {@link ApiContext#store}), and every change publishes a TOKEN change notice so the
+ * relay's in-memory key index follows at once.
  */
 final class TokenRoutes {
-  private static final String COLUMNS = "id, user_id, key, status, name, created_time, accessed_time, expired_time, "
-      + "remain_quota, unlimited_quota, used_quota, models, subnet";
+  private static final String COLUMNS = "id, user_id, key, key_sealed, status, name, created_time, accessed_time, "
+      + "expired_time, remain_quota, unlimited_quota, used_quota, models, subnet";
   private static final Map<String, String> ORDERS = Map.of(
       "remain_quota", "remain_quota DESC, id DESC", "used_quota", "used_quota DESC, id DESC");
   private static final int MAX_TOKENS_PER_USER = 1000;
@@ -44,7 +45,7 @@ final class TokenRoutes {
     String order = ORDERS.getOrDefault(call.query("order"), "id DESC");
     return api.pg().preparedQuery("SELECT " + COLUMNS + " FROM tokens WHERE user_id = $1 ORDER BY " + order
             + " LIMIT 10 OFFSET $2")
-        .execute(Tuple.of(call.principal().id(), call.offset())).map(TokenRoutes::rows);
+        .execute(Tuple.of(call.principal().id(), call.offset())).map(this::rows);
   }
 
   private Future<?> search(ApiCall call) {
@@ -54,11 +55,11 @@ final class TokenRoutes {
     }
     return api.pg().preparedQuery("SELECT " + COLUMNS + " FROM tokens WHERE user_id = $1 AND name LIKE $2 "
             + "ORDER BY id DESC LIMIT 100")
-        .execute(Tuple.of(call.principal().id(), ApiCall.likePrefix(keyword))).map(TokenRoutes::rows);
+        .execute(Tuple.of(call.principal().id(), ApiCall.likePrefix(keyword))).map(this::rows);
   }
 
   private Future<?> get(ApiCall call) {
-    return load(call.principal(), call.id("id")).map(TokenRoutes::json);
+    return load(call.principal(), call.id("id")).map(this::json);
   }
 
   private Future<Row> load(Principal me, int id) {
@@ -82,16 +83,18 @@ final class TokenRoutes {
     String models = validModels(body.string("models", 1 << 16).orElse(""));
     String subnet = validSubnets(body.string("subnet", 4096).orElse(""));
     String key = TokenKeys.relayKey(api.random());
+    ApiContext.StoredSecret stored = api.store(key);
     long now = api.now();
     return api.pg().preparedQuery("SELECT count(*) FROM tokens WHERE user_id = $1").execute(Tuple.of(me.id()))
         .compose(rows -> {
           if (rows.iterator().next().getLong(0) >= MAX_TOKENS_PER_USER) {
             throw ApiException.badRequest("at most " + MAX_TOKENS_PER_USER + " tokens per user");
           }
-          return api.pg().preparedQuery("INSERT INTO tokens (user_id, key, status, name, created_time, accessed_time, "
-                  + "expired_time, remain_quota, unlimited_quota, models, subnet) VALUES ($1, $2, 1, $3, $4, $4, $5, "
-                  + "$6, $7, $8, $9) RETURNING " + COLUMNS)
-              .execute(Tuple.from(new Object[] {me.id(), key, name, now, expired, remain, unlimited, models, subnet}));
+          return api.pg().preparedQuery("INSERT INTO tokens (user_id, key, key_digest, key_sealed, status, name, "
+                  + "created_time, accessed_time, expired_time, remain_quota, unlimited_quota, models, subnet) VALUES "
+                  + "($1, $2, $3, $4, 1, $5, $6, $6, $7, $8, $9, $10, $11) RETURNING " + COLUMNS)
+              .execute(Tuple.from(new Object[] {me.id(), stored.placeholder(), stored.digest(), stored.sealed(), name,
+                  now, expired, remain, unlimited, models, subnet}));
         })
         .map(rows -> {
           Row row = rows.iterator().next();
@@ -250,17 +253,18 @@ final class TokenRoutes {
     return s.length() > 64 ? s.substring(0, 64) + "…" : s;
   }
 
-  private static JsonArray rows(RowSet<Row> rows) {
+  private JsonArray rows(RowSet<Row> rows) {
     JsonArray out = new JsonArray();
     rows.forEach(r -> out.add(json(r)));
     return out;
   }
 
-  static JsonObject json(Row r) {
+  /** One API's token object; {@code key} in clear for its owner (as One API's list and get show it). */
+  private JsonObject json(Row r) {
     return new JsonObject()
         .put("id", r.getInteger("id"))
         .put("user_id", r.getInteger("user_id"))
-        .put("key", r.getString("key").trim())
+        .put("key", api.reveal(r.getString("key_sealed"), r.getString("key")))
         .put("status", r.getInteger("status"))
         .put("name", r.getString("name"))
         .put("created_time", r.getLong("created_time"))

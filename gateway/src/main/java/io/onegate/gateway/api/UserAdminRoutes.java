@@ -203,7 +203,7 @@ final class UserAdminRoutes {
 
   private Future<?> manage(ApiCall call) {
     Body body = call.body();
-    String username = body.requiredString("username", 64).trim();
+    String username = UserRows.canonicalUsername(body.requiredString("username", 64));
     String action = body.requiredString("action", 16).trim();
     if (!java.util.Set.of("disable", "enable", "delete", "promote", "demote").contains(action)) {
       throw ApiException.badRequest("action must be one of disable, enable, delete, promote, demote");
@@ -294,7 +294,11 @@ final class UserAdminRoutes {
         });
   }
 
-  /** {@code POST /api/topup {user_id, quota, remark}}: adds quota, writes a top-up log (type 1) and a manage log. */
+  /**
+   * {@code POST /api/topup {user_id, quota, remark}}: adds quota, writes a top-up log (type 1) and a manage log. The
+   * role rules of {@code PUT /api/user/} apply: an admin tops up only users of a lower role (not itself, not other
+   * admins, not root); root tops up anyone.
+   */
   private Future<?> adminTopUp(ApiCall call) {
     Body body = call.body();
     Principal me = call.principal();
@@ -303,13 +307,17 @@ final class UserAdminRoutes {
     String remark = body.string("remark", 255).orElse("").trim();
     QuotaCredits.QuotaState[] credited = new QuotaCredits.QuotaState[1];
     return api.options().compose(options -> api.pg().withTransaction(conn -> conn.preparedQuery(
-                "UPDATE users SET quota = quota + $2, quota_version = quota_version + 1 WHERE id = $1 "
-                    + "AND status <> 3 RETURNING username, quota, quota_version, quota_generation")
-            .execute(Tuple.of(userId, quota))
-            .compose(rows -> {
-              if (rows.size() == 0) {
+                "SELECT role FROM users WHERE id = $1 AND status <> 3 FOR UPDATE").execute(Tuple.of(userId))
+            .compose(target -> {
+              if (target.size() == 0) {
                 throw ApiException.notFound("user #" + userId + " does not exist");
               }
+              checkMayManage(me, target.iterator().next());
+              return conn.preparedQuery("UPDATE users SET quota = quota + $2, quota_version = quota_version + 1 "
+                  + "WHERE id = $1 RETURNING username, quota, quota_version, quota_generation")
+                  .execute(Tuple.of(userId, quota));
+            })
+            .compose(rows -> {
               Row row = rows.iterator().next();
               String name = row.getString(0);
               credited[0] = new QuotaCredits.QuotaState(userId, row.getLong(1) - quota, row.getLong(1),

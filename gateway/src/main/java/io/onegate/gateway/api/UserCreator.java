@@ -80,10 +80,13 @@ final class UserCreator {
                 }));
           }
           return logs
-              .compose(v -> conn.preparedQuery("INSERT INTO tokens (user_id, key, status, name, created_time, "
-                      + "accessed_time, expired_time, remain_quota, unlimited_quota) "
-                      + "VALUES ($1, $2, 1, 'default', $3, $3, -1, 0, true) RETURNING id")
-                  .execute(Tuple.of(id, TokenKeys.relayKey(api.random()), now)))
+              .compose(v -> {
+                ApiContext.StoredSecret key = api.store(TokenKeys.relayKey(api.random()));
+                return conn.preparedQuery("INSERT INTO tokens (user_id, key, key_digest, key_sealed, status, name, "
+                        + "created_time, accessed_time, expired_time, remain_quota, unlimited_quota) "
+                        + "VALUES ($1, $2, $3, $4, 1, 'default', $5, $5, -1, 0, true) RETURNING id")
+                    .execute(Tuple.of(id, key.placeholder(), key.digest(), key.sealed(), now));
+              })
               .map(rows -> new Created(id, rows.iterator().next().getInteger(0)));
         });
   }

@@ -41,7 +41,18 @@ final class UserRows {
   }
 
   /** One API's rules: 1-12 characters; OneGate also refuses control characters and spaces. */
-  static String validUsername(String username) {
+  /**
+   * The one form in which usernames are stored and compared: trimmed, Unicode NFC, case kept. As One API on its
+   * default SQLite and on PostgreSQL, usernames are case-sensitive ("Bob" and "bob" are two accounts; One API on
+   * MySQL compares them case-insensitively, a collation accident OneGate does not copy).
+   */
+  static String canonicalUsername(String username) {
+    return java.text.Normalizer.normalize(username.trim(), java.text.Normalizer.Form.NFC);
+  }
+
+  /** The canonical form of {@code username} when it is a valid new username; a refusal otherwise. */
+  static String validUsername(String raw) {
+    String username = canonicalUsername(raw);
     if (username.isEmpty() || username.length() > 12) {
       throw ApiException.badRequest("username must be 1 to 12 characters");
     }

@@ -6,6 +6,7 @@ import io.onegate.common.config.Config;
 import io.onegate.common.config.Settings;
 import io.onegate.common.domain.ChannelRepository;
 import io.onegate.common.crypto.KeyCipher;
+import io.onegate.common.crypto.TokenVault;
 import io.onegate.common.event.UsageSink;
 import io.onegate.common.kafka.KafkaSupport;
 import io.onegate.common.kafka.Topics;
@@ -69,7 +70,7 @@ public final class RelayRoutes {
     Config config = runtime.config();
     Vertx vertx = runtime.vertx();
     SnapshotLoader loader = new SnapshotLoader(runtime.pg(),
-        new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)));
+        new ChannelRepository(runtime.pg(), KeyCipher.fromConfig(config)), TokenVault.fromConfig(config));
     return StateStore.start(vertx, loader, Duration.ofSeconds(config.get(Settings.SYNC_FREQUENCY)))
         .compose(state -> vertx.executeBlocking(() -> events(config), false)
             .compose(events -> vertx.executeBlocking(() -> services(runtime, state, events), false)

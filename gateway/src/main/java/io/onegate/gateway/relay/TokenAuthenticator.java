@@ -36,7 +36,7 @@ public final class TokenAuthenticator {
     if (dash >= 0) {
       key = key.substring(0, dash);
     }
-    TokenRecord token = snapshot.tokensByKey().get(key);
+    TokenRecord token = snapshot.tokenForKey(key);
     if (token == null) {
       throw new Refusal(GatewayError.INVALID_API_KEY);
     }

@@ -1,5 +1,6 @@
 package io.onegate.gateway.state;
 
+import io.onegate.common.crypto.TokenVault;
 import io.onegate.common.domain.Channel;
 import io.onegate.common.options.Options;
 import io.onegate.common.pricing.PriceBook;
@@ -7,41 +8,47 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Everything a relayed request reads, as one immutable value: tokens by key, users, channels, the ability index,
- * options and the price book. Replaced whole (copy-on-write) by {@link StateStore}; readers never lock.
+ * Everything a relayed request reads, as one immutable value: tokens by key digest ({@link TokenVault}: the
+ * snapshot, like the database, holds no usable key), users, channels, the ability index, options and the price
+ * book. Replaced whole (copy-on-write) by {@link StateStore}; readers never lock.
  */
-public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenRecord> tokensById,
+public record Snapshot(Map<String, TokenRecord> tokensByDigest, Map<Integer, TokenRecord> tokensById,
                        Map<Integer, UserRecord> users, Map<Integer, Channel> channels, AbilityIndex abilities,
-                       Options options, PriceBook prices) {
+                       Options options, PriceBook prices, TokenVault vault) {
 
   public static Snapshot of(Iterable<TokenRecord> tokens, Iterable<UserRecord> users, Iterable<Channel> channels,
-                            Options options) {
-    Map<String, TokenRecord> byKey = new HashMap<>();
+                            Options options, TokenVault vault) {
+    Map<String, TokenRecord> byDigest = new HashMap<>();
     Map<Integer, TokenRecord> byId = new HashMap<>();
     for (TokenRecord t : tokens) {
-      byKey.put(t.key(), t);
+      byDigest.put(t.keyDigest(), t);
       byId.put(t.id(), t);
     }
     Map<Integer, UserRecord> userMap = new HashMap<>();
     users.forEach(u -> userMap.put(u.id(), u));
     Map<Integer, Channel> channelMap = new HashMap<>();
     channels.forEach(c -> channelMap.put(c.id(), c));
-    return new Snapshot(byKey, byId, userMap, channelMap, AbilityIndex.build(channelMap.values()), options,
-        PriceBook.from(options));
+    return new Snapshot(byDigest, byId, userMap, channelMap, AbilityIndex.build(channelMap.values()), options,
+        PriceBook.from(options), vault);
+  }
+
+  /** The token whose key (as presented, without {@code sk-} and channel suffix) this is; null when unknown. */
+  public TokenRecord tokenForKey(String key) {
+    return tokensByDigest.get(vault.digest(key));
   }
 
   public Snapshot withToken(int id, TokenRecord token) {
-    Map<String, TokenRecord> byKey = new HashMap<>(tokensByKey);
+    Map<String, TokenRecord> byDigest = new HashMap<>(tokensByDigest);
     Map<Integer, TokenRecord> byId = new HashMap<>(tokensById);
     TokenRecord old = byId.remove(id);
     if (old != null) {
-      byKey.remove(old.key());
+      byDigest.remove(old.keyDigest());
     }
     if (token != null) {
-      byKey.put(token.key(), token);
+      byDigest.put(token.keyDigest(), token);
       byId.put(token.id(), token);
     }
-    return new Snapshot(byKey, byId, users, channels, abilities, options, prices);
+    return new Snapshot(byDigest, byId, users, channels, abilities, options, prices, vault);
   }
 
   public Snapshot withUser(int id, UserRecord user) {
@@ -51,7 +58,7 @@ public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenR
     } else {
       copy.put(id, user);
     }
-    return new Snapshot(tokensByKey, tokensById, copy, channels, abilities, options, prices);
+    return new Snapshot(tokensByDigest, tokensById, copy, channels, abilities, options, prices, vault);
   }
 
   public Snapshot withChannel(int id, Channel channel) {
@@ -61,10 +68,12 @@ public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenR
     } else {
       copy.put(id, channel);
     }
-    return new Snapshot(tokensByKey, tokensById, users, copy, AbilityIndex.build(copy.values()), options, prices);
+    return new Snapshot(tokensByDigest, tokensById, users, copy, AbilityIndex.build(copy.values()), options, prices,
+        vault);
   }
 
   public Snapshot withOptions(Options newOptions) {
-    return new Snapshot(tokensByKey, tokensById, users, channels, abilities, newOptions, PriceBook.from(newOptions));
+    return new Snapshot(tokensByDigest, tokensById, users, channels, abilities, newOptions, PriceBook.from(newOptions),
+        vault);
   }
 }

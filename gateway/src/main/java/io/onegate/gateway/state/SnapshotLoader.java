@@ -1,5 +1,6 @@
 package io.onegate.gateway.state;
 
+import io.onegate.common.crypto.TokenVault;
 import io.onegate.common.domain.Channel;
 import io.onegate.common.domain.ChannelRepository;
 import io.onegate.common.options.Options;
@@ -14,32 +15,34 @@ import java.util.Optional;
 
 /** Reads snapshot entities from PostgreSQL (start-up, change notices, the backstop reload; never per request). */
 public final class SnapshotLoader {
-  private static final String TOKEN_COLUMNS = "id, user_id, key, status, name, expired_time, remain_quota, "
-      + "unlimited_quota, models, subnet, quota_generation";
+  private static final String TOKEN_COLUMNS = "id, user_id, key, key_digest, status, name, expired_time, "
+      + "remain_quota, unlimited_quota, models, subnet, quota_generation";
   private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\", quota_generation";
 
   private final Pool pg;
   private final ChannelRepository channels;
+  private final TokenVault vault;
 
-  public SnapshotLoader(Pool pg, ChannelRepository channels) {
+  public SnapshotLoader(Pool pg, ChannelRepository channels, TokenVault vault) {
     this.pg = pg;
     this.channels = channels;
+    this.vault = vault;
   }
 
   public Future<Snapshot> loadAll() {
     Future<List<TokenRecord>> tokens = pg.query("SELECT " + TOKEN_COLUMNS + " FROM tokens").execute()
-        .map(rows -> map(rows, SnapshotLoader::token));
+        .map(rows -> map(rows, this::token));
     Future<List<UserRecord>> users = pg.query("SELECT " + USER_COLUMNS + " FROM users").execute()
         .map(rows -> map(rows, SnapshotLoader::user));
     Future<List<Channel>> all = channels.loadAll();
     Future<Options> options = Options.load(pg);
     return Future.all(tokens, users, all, options)
-        .map(v -> Snapshot.of(tokens.result(), users.result(), all.result(), options.result()));
+        .map(v -> Snapshot.of(tokens.result(), users.result(), all.result(), options.result(), vault));
   }
 
   public Future<Optional<TokenRecord>> token(int id) {
     return pg.preparedQuery("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> map(rows, SnapshotLoader::token).stream().findFirst());
+        .map(rows -> map(rows, this::token).stream().findFirst());
   }
 
   public Future<Optional<UserRecord>> user(int id) {
@@ -61,9 +64,17 @@ public final class SnapshotLoader {
     return out;
   }
 
-  static TokenRecord token(Row r) {
+  /**
+   * A token row as the relay holds it. A row not yet converted by {@code SecretsAtRest} (written by a node of the
+   * previous version, or taken over from One API) has no digest: it is computed from the plaintext key here.
+   */
+  private TokenRecord token(Row r) {
     String subnet = r.getString("subnet") == null ? "" : r.getString("subnet").trim();
-    return new TokenRecord(r.getInteger("id"), r.getInteger("user_id"), r.getString("key").trim(),
+    String digest = r.getString("key_digest");
+    if (digest == null) {
+      digest = vault.digest(r.getString("key").trim());
+    }
+    return new TokenRecord(r.getInteger("id"), r.getInteger("user_id"), digest,
         r.getInteger("status"), r.getString("name"), r.getLong("expired_time"), r.getLong("remain_quota"),
         r.getBoolean("unlimited_quota"), new HashSet<>(ChannelRepository.splitList(r.getString("models"))),
         IpRange.parseList(subnet), subnet, r.getLong("quota_generation"));

@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A relay token as the snapshot holds it ({@code tokens} row). The key is stored without {@code sk-}.
+ * A relay token as the snapshot holds it ({@code tokens} row): the {@code TokenVault} digest of its key (without
+ * {@code sk-}), never the key.
  *
  * @param models  allow-list of models, empty = all
  * @param subnets allowed client networks, empty = anywhere; {@code subnetText} is the configured text (messages)
  * @param quotaGeneration tokens.quota_generation (see {@link UserRecord})
  */
-public record TokenRecord(int id, int userId, String key, int status, String name, long expiredTime,
+public record TokenRecord(int id, int userId, String keyDigest, int status, String name, long expiredTime,
                           long remainQuota, boolean unlimited, Set<String> models, List<IpRange> subnets,
                           String subnetText, long quotaGeneration) {
   public static final int ENABLED = 1;

@@ -83,7 +83,7 @@ final class ApiClient {
     return send(HttpMethod.PUT, path, body);
   }
 
-  /** {@code body}: a JsonObject/JsonArray (encoded), a String (sent as is) or null. */
+  /** {@code body}: a JsonObject/JsonArray (encoded), a String or Buffer (sent as is) or null. */
   Resp send(HttpMethod method, String path, Object body) {
     HttpRequest<Buffer> req = web.request(method, port, "127.0.0.1", path);
     if (virtualHost != null) {
@@ -99,8 +99,8 @@ final class ApiClient {
     if (browser && method != HttpMethod.GET && method != HttpMethod.HEAD) {
       req.putHeader("Origin", "http://" + (virtualHost == null ? "127.0.0.1" : virtualHost) + ":" + port);
     }
-    Buffer payload = body == null ? null : Buffer.buffer(body instanceof JsonObject o ? o.encode()
-        : body instanceof JsonArray a ? a.encode() : body.toString());
+    Buffer payload = body == null ? null : body instanceof Buffer b ? b : Buffer.buffer(body instanceof JsonObject o
+        ? o.encode() : body instanceof JsonArray a ? a.encode() : body.toString());
     if (payload != null) {
       req.putHeader("Content-Type", "application/json");
     }

@@ -103,6 +103,11 @@ final class ApiHarness implements AutoCloseable {
     return id;
   }
 
+  /** The vault the gateways store relay keys and access tokens with (opens {@code key_sealed}). */
+  io.onegate.common.crypto.TokenVault vault() {
+    return io.onegate.common.crypto.TokenVault.fromConfig(config);
+  }
+
   RowSet<Row> sql(String query, Object... args) {
     return await(runtimes.get(0).pg().preparedQuery(query).execute(Tuple.from(args)), 10);
   }

@@ -222,26 +222,27 @@ class CompatibilityReplayTest {
         .put("remain_quota", 500000).put("expired_time", -1).put("unlimited_quota", false).put("models", "")
         .put("subnet", "")));
     int id = created.obj().getInteger("id");
-    Row stored = row("SELECT name, remain_quota, unlimited_quota, status, key FROM tokens WHERE id = $1", id);
+    Row stored = row("SELECT name, remain_quota, unlimited_quota, status, key_sealed FROM tokens WHERE id = $1", id);
     assertThat(stored.getString(0)).isEqualTo("replay-token");
     assertThat(stored.getLong(1)).isEqualTo(500000L);
-    assertThat(stored.getString(4).trim()).hasSize(48);
+    String key = h.vault().open(stored.getString(4));
+    assertThat(key).hasSize(48);
 
     // TokensTable.js lists with full keys (the copy buttons build sk-<key>)
     JsonObject listed = ok(root.get("/api/token/?p=0")).array().stream().map(JsonObject.class::cast)
         .filter(t -> t.getInteger("id") == id).findFirst().orElseThrow();
     assertThat(listed.fieldNames()).contains("id", "user_id", "key", "status", "name", "created_time",
         "accessed_time", "expired_time", "remain_quota", "unlimited_quota", "used_quota", "models", "subnet");
-    assertThat(listed.getString("key")).isEqualTo(stored.getString(4).trim());
+    assertThat(listed.getString("key")).isEqualTo(key);
 
     // EditToken.js (edit): GET, then PUT everything back with the changes (the key is echoed too)
     JsonObject token = ok(root.get("/api/token/" + id)).obj();
     ok(root.put("/api/token/", token.copy().put("name", "replay-token-2").put("remain_quota", 700000)
         .put("id", id)));
-    stored = row("SELECT name, remain_quota, key FROM tokens WHERE id = $1", id);
+    stored = row("SELECT name, remain_quota, key_sealed FROM tokens WHERE id = $1", id);
     assertThat(stored.getString(0)).isEqualTo("replay-token-2");
     assertThat(stored.getLong(1)).isEqualTo(700000L);
-    assertThat(stored.getString(2).trim()).isEqualTo(listed.getString("key"));
+    assertThat(h.vault().open(stored.getString(2))).as("the echoed key changes nothing").isEqualTo(key);
 
     // the status buttons: ?status_only=true; the table reads data.status
     assertThat(ok(root.put("/api/token/?status_only=true", new JsonObject().put("id", id).put("status", 2))).obj()
@@ -474,8 +475,8 @@ class CompatibilityReplayTest {
     assertThat(day.getLong("Quota")).isEqualTo(3000L);
     // PersonalSetting.js: generate the access token (a GET with an effect), invite link
     String accessToken = ok(user.get("/api/user/token")).json().getString("data");
-    assertThat(row("SELECT access_token FROM users WHERE id = $1", userId).getString(0).trim())
-        .isEqualTo(accessToken);
+    assertThat(row("SELECT access_token_digest FROM users WHERE id = $1", userId).getString(0))
+        .isEqualTo(h.vault().digest(accessToken));
     assertThat(ok(user.get("/api/user/aff")).json().getString("data")).isNotBlank();
     ok(user.put("/api/user/self", new JsonObject().put("display_name", "Logger")));
     assertThat(row("SELECT display_name FROM users WHERE id = $1", userId).getString(0)).isEqualTo("Logger");

@@ -54,8 +54,8 @@ class MultiNodeSessionTest {
   }
 
   private static String defaultKey(String username) {
-    return h.sql("SELECT t.key FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.username = $1 "
-        + "AND t.name = 'default'", username).iterator().next().getString(0).trim();
+    return h.vault().open(h.sql("SELECT t.key_sealed FROM tokens t JOIN users u ON u.id = t.user_id "
+        + "WHERE u.username = $1 AND t.name = 'default'", username).iterator().next().getString(0));
   }
 
   /** Relays on node B with the user's default token until it works; milliseconds since {@code createdAtNanos}. */

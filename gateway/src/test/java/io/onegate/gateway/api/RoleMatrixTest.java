@@ -158,6 +158,31 @@ class RoleMatrixTest {
   }
 
   @Test
+  void anAdminTopsUpOnlyUsersOfALowerRoleAsOnPutUser() {
+    int otherAdmin = h.createUser(root, "admin3", "adminpass3", Roles.ADMIN);
+    long before = quota(adminId) + quota(otherAdmin) + quota(rootId);
+    for (int target : new int[] {adminId, otherAdmin, rootId}) {
+      assertThat(refused(admin.post("/api/topup", new JsonObject().put("user_id", target).put("quota", 1000))))
+          .as("user #" + target).contains("无权操作同权限等级或更高权限等级的用户");
+    }
+    assertThat(quota(adminId) + quota(otherAdmin) + quota(rootId)).as("nothing credited").isEqualTo(before);
+    assertThat(h.sql("SELECT count(*) FROM logs WHERE type = 1 AND user_id = ANY($1)",
+        (Object) new Integer[] {adminId, otherAdmin, rootId}).iterator().next().getLong(0)).isZero();
+    long common = quota(commonId);
+    assertThat(admin.post("/api/topup", new JsonObject().put("user_id", commonId).put("quota", 1000)).success())
+        .isTrue();
+    assertThat(quota(commonId)).isEqualTo(common + 1000);
+    assertThat(root.post("/api/topup", new JsonObject().put("user_id", otherAdmin).put("quota", 5)).success())
+        .as("root tops up admins").isTrue();
+    assertThat(root.post("/api/topup", new JsonObject().put("user_id", rootId).put("quota", 5)).success())
+        .as("and itself, as on PUT /api/user/").isTrue();
+  }
+
+  private static long quota(int userId) {
+    return h.sql("SELECT quota FROM users WHERE id = $1", userId).iterator().next().getLong(0);
+  }
+
+  @Test
   void rootCannotBeDisabledDeletedOrDemotedEvenByRoot() {
     for (String action : List.of("disable", "delete", "demote")) {
       ApiClient.Resp r = root.post("/api/user/manage", new JsonObject().put("username", "root").put("action", action));

@@ -92,7 +92,8 @@ class AdmissionTest {
     UserRecord user = new UserRecord(userId, "u" + userId, 1, 1, quota, "default", 0);
     TokenRecord token = new TokenRecord(userId, userId, "key" + userId, 1, "t", -1, Math.max(0, tokenRemain),
         tokenRemain < 0, Set.of(), List.of(), "", 0);
-    Snapshot snapshot = Snapshot.of(List.of(token), List.of(user), List.of(CHANNEL), Options.defaults());
+    Snapshot snapshot = Snapshot.of(List.of(token), List.of(user), List.of(CHANNEL), Options.defaults(),
+        new io.onegate.common.crypto.TokenVault("admission-test-secret"));
     JsonObject body = new JsonObject().put("model", "gpt-3.5-turbo");
     RelayRequest parsed = new RelayRequest(Endpoint.CHAT_COMPLETIONS, "gpt-3.5-turbo", false, 0,
         new ClientRequest(body.toBuffer(), "application/json", body));

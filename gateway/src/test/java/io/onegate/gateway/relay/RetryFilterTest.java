@@ -63,7 +63,8 @@ class RetryFilterTest {
   private static List<Integer> attempts(long retryTimes, boolean pinned, Map<Integer, FailureClass> failures,
                                         RelayResult[] last) throws Exception {
     Snapshot snapshot = Snapshot.of(List.of(), List.of(), List.of(C1, C2, C3),
-        Options.of(Map.of("RetryTimes", Long.toString(retryTimes))));
+        Options.of(Map.of("RetryTimes", Long.toString(retryTimes))),
+        new io.onegate.common.crypto.TokenVault("retry-filter-test-secret"));
     Route route = new Route(pinned ? List.of(new AbilityIndex.Tier(10, List.of(C2)))
         : snapshot.abilities().tiers("default", "m"), pinned, Set.of());
     List<Integer> tried = new CopyOnWriteArrayList<>();

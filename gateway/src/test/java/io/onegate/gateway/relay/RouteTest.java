@@ -28,7 +28,8 @@ class RouteTest {
   private static final Channel C = ch(3, 5, 1, 1);
   private static final Channel OFF = ch(4, 20, 1, 2);
   private static final Snapshot SNAPSHOT = Snapshot.of(List.of(), List.of(
-      new UserRecord(7, "u", 1, 1, 1000, "default", 0)), List.of(A, B, C, OFF), Options.defaults());
+      new UserRecord(7, "u", 1, 1, 1000, "default", 0)), List.of(A, B, C, OFF), Options.defaults(),
+      new io.onegate.common.crypto.TokenVault("route-test-secret"));
 
   private static Channel ch(int id, long priority, int weight, int status) {
     return new Channel(id, 1, "k", status, "c" + id, weight, "", List.of("m"), List.of("default"), Map.of(),

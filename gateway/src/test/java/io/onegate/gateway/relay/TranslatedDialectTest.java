@@ -154,7 +154,8 @@ class TranslatedDialectTest {
     RelayFixture.channel(rt, config, 99, "unused", "http://127.0.0.1:" + upstream.actualPort(), "llama-test",
         "default", 0, 0, "");
     state = await(StateStore.start(rt.vertx(), new SnapshotLoader(rt.pg(),
-        new io.onegate.common.domain.ChannelRepository(rt.pg(), io.onegate.common.crypto.KeyCipher.fromConfig(config))),
+        new io.onegate.common.domain.ChannelRepository(rt.pg(), io.onegate.common.crypto.KeyCipher.fromConfig(config)),
+        io.onegate.common.crypto.TokenVault.fromConfig(config)),
         Duration.ofMinutes(10)));
     RelayServices base = await(rt.vertx().executeBlocking(() -> RelayRoutes.services(rt, state, events)));
     services = new RelayServices(base.state(), base.registry().with(99, new NdjsonChatAdaptor(), ""),

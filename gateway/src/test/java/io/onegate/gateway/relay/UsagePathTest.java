@@ -162,7 +162,8 @@ class UsagePathTest {
     chB = RelayFixture.channel(rt, config, 1, "key-b", fakes.get(2).baseUrl(), "gpt-4o-mini", "default", 5, 1, "");
     RelayFixture.channel(rt, config, 17, "key-ali", fakes.get(3).baseUrl(), "qwen-turbo", "default", 0, 1, "");
     StateStore state = await(StateStore.start(rt.vertx(), new SnapshotLoader(rt.pg(),
-        new ChannelRepository(rt.pg(), KeyCipher.fromConfig(config))), Duration.ofMinutes(10)));
+        new ChannelRepository(rt.pg(), KeyCipher.fromConfig(config)), io.onegate.common.crypto.TokenVault.fromConfig(config)),
+        Duration.ofMinutes(10)));
     RelayServices services = await(rt.vertx().executeBlocking(() -> RelayRoutes.services(rt, state, SINK)));
     SINK.onUsage(e -> AT_USAGE.put(e.requestId(), responseState(e.requestId())));
     Router router = Router.router(rt.vertx());

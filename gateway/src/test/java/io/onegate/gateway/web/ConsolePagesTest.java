@@ -321,10 +321,11 @@ class ConsolePagesTest {
     String snippet = browser.driver.findElement(By.cssSelector("[data-testid=token-snippet]")).getText();
     assertThat(snippet).isEqualTo("OPENAI_BASE_URL=" + browser.url("/v1") + "\nCHAT_API_KEY=" + key);
     assertThat(stack.count("SELECT count(*) FROM tokens")).isEqualTo(tokensBefore + 1);
-    Row token = stack.row("SELECT user_id, key, status, models, subnet, unlimited_quota FROM tokens "
+    Row token = stack.row("SELECT user_id, key_sealed, status, models, subnet, unlimited_quota FROM tokens "
         + "WHERE name = 'fastgpt-prod'");
     assertThat(token.getInteger("user_id")).isEqualTo(rootId);
-    assertThat("sk-" + token.getString("key").trim()).isEqualTo(key);
+    assertThat("sk-" + io.onegate.common.crypto.TokenVault.fromConfig(stack.config).open(token.getString("key_sealed")))
+        .isEqualTo(key);
     assertThat(token.getInteger("status")).isEqualTo(1);
     assertThat(token.getString("models")).isEqualTo("gpt-4o-mini,text-embedding-3-small");
     assertThat(token.getString("subnet")).isEqualTo("10.0.0.0/8");
@@ -508,7 +509,7 @@ class ConsolePagesTest {
     assertThat(browser.driver.findElement(By.cssSelector(".modal .hint")).getText()).isEqualTo("≈ $0.5");
     browser.driver.findElement(By.cssSelector(".modal [data-testid=token-submit]")).click();
     browser.waiting().until(d -> d.findElements(By.cssSelector(".modal")).isEmpty());
-    Row token = stack.row("SELECT status, remain_quota, unlimited_quota, key FROM tokens WHERE name = 'fastgpt'");
+    Row token = stack.row("SELECT status, remain_quota, unlimited_quota FROM tokens WHERE name = 'fastgpt'");
     assertThat(token.getLong("remain_quota")).isEqualTo(250_000);
     assertThat(token.getInteger("status")).as("still disabled").isEqualTo(2);
     assertThat(token.getBoolean("unlimited_quota")).isFalse();

@@ -40,7 +40,7 @@ class HealthNotificationsTest {
     vertx = Vertx.vertx();
     PostgresDsn dsn = PostgresDsn.parse(TestInfra.get().newDatabase());
     Migrations.migrate(dsn);
-    RootBootstrap.createRootIfNeeded(dsn, Optional.empty(), Optional.empty(), Clock.systemUTC());
+    RootBootstrap.createRootIfNeeded(dsn, Optional.empty(), Optional.empty(), Optional.empty(), Clock.systemUTC());
     pg = PgPools.create(vertx, dsn, 2);
     pg.query("UPDATE users SET email = 'root@example.com' WHERE username = 'root'").execute()
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -16,8 +16,11 @@ public final class ClusterNames {
   public static final String LIVE_TOKEN_BALANCES = "onegate.live.token-balances";
   /** IMap with the live-balance epoch (see LiveBalances#epoch). */
   public static final String LIVE_BALANCE_META = "onegate.live.meta";
-  /** IMap key -> long[] event timestamps of the management API's login/registration limiters. */
-  public static final String LOGIN_LIMITS = "onegate.api.login-limits";
+  /**
+   * IMap key -> long[] of the management API's login guard: failure timestamps per client address
+   * ({@code SlidingWindowLimit}) and {failures, last attempt} per account and address ({@code FailureBackoff}).
+   */
+  public static final String LOGIN_GUARD = "onegate.api.login-guard";
   /** Lock name of the health worker's scheduled-test leadership. */
   public static final String HEALTH_LEADER_LOCK = "onegate.health.leader";
   /** IMap of the health worker's leader lease (key {@link #HEALTH_LEADER_LOCK}, value "member|expiresAtMillis"). */

@@ -52,11 +52,15 @@ public final class Settings {
       "Requests per 3 minutes per client IP on the console's static files; 0 turns it off.",
       intRange(0, 1_000_000_000));
   public static final Setting<Integer> CRITICAL_RATE_LIMIT = of("CRITICAL_RATE_LIMIT", "integer >= 0", "20",
-      "Login and registration attempts per 20 minutes per client IP, counted across the cluster (One API's "
-          + "fixed critical limit); 0 turns it off.", intRange(0, 1_000_000_000));
+      "Registrations and failed logins per 20 minutes per client address (an IPv6 client by its /64), counted "
+          + "across the cluster (One API's fixed critical limit; successful logins do not count); over it, 429. "
+          + "Behind a proxy set TRUSTED_PROXIES, or every client shares the proxy's budget. 0 turns it off.",
+      intRange(0, 1_000_000_000));
   public static final Setting<Integer> LOGIN_FAILURE_LIMIT = of("LOGIN_FAILURE_LIMIT", "integer >= 0", "5",
-      "Failed logins per 15 minutes per account before further logins of that account are refused (429), "
-          + "counted across the cluster; 0 turns it off.", intRange(0, 1_000_000_000));
+      "Failed logins of one account from one client address before that address must wait between tries: 30 s, "
+          + "doubling per further failure, at most 15 minutes (429 with Retry-After); a success clears it, other "
+          + "addresses are unaffected, failures are forgotten after a day. Cluster-wide; 0 turns it off.",
+      intRange(0, 1_000_000_000));
   public static final Setting<String> INITIAL_ROOT_TOKEN = secret("INITIAL_ROOT_TOKEN", "string (48 chars or fewer)",
       null, "On the first start, also create an unlimited relay token with this key for root.",
       Parsers::string);
@@ -102,6 +106,17 @@ public final class Settings {
       "First port tried by this process's Hazelcast member (the next free one is used).", intRange(1, 65535));
   public static final Setting<Integer> BILLING_WORKER_PORT = of("BILLING_WORKER_PORT", "integer 0-65535", "3001",
       "HTTP port of the billing worker's health and metrics endpoints; 0 picks a free port.", intRange(0, 65535));
+  public static final Setting<String> METRICS_TOKEN = secret("METRICS_TOKEN", "string", null,
+      "When set, /metrics answers only requests with Authorization: Bearer <this token> (others get 401); "
+          + "Prometheus: authorization.credentials. Unset: /metrics is open to whoever reaches its port.",
+      Parsers::string);
+  public static final Setting<Integer> METRICS_PORT = of("METRICS_PORT", "integer 0-65535", "0",
+      "When above 0, each process serves /metrics on this port of its own (at METRICS_BIND_ADDRESS) and no longer "
+          + "on its main port (gateway PORT, workers' health ports); 0 serves it on the main port. Processes "
+          + "sharing one host need different values (the standalone launcher has one for all).", intRange(0, 65535));
+  public static final Setting<String> METRICS_BIND_ADDRESS = of("METRICS_BIND_ADDRESS", "IP address", "127.0.0.1",
+      "Address the METRICS_PORT server listens on (e.g. an internal interface only the scraper reaches).",
+      Parsers::string);
   public static final Setting<Integer> HEALTH_WORKER_PORT = of("HEALTH_WORKER_PORT", "integer 0-65535", "3002",
       "HTTP port of the health worker's health and metrics endpoints; 0 picks a free port.", intRange(0, 65535));
   public static final Setting<String> DATA_DIR = of("DATA_DIR", "directory path", "./data",
@@ -176,8 +191,10 @@ public final class Settings {
   public static final Setting<Integer> MAX_REQUEST_BODY_MB = of("MAX_REQUEST_BODY_MB", "integer MB 1-1024", "64",
       "Largest request body the relay accepts (JSON and multipart audio); larger bodies get 413.", intRange(1, 1024));
   public static final Setting<String> TRUSTED_PROXIES = of("TRUSTED_PROXIES", "comma-separated IPs/CIDRs", "",
-      "Peers whose X-Forwarded-For header is believed when finding the client IP for token subnet checks; empty "
-          + "means the header is ignored and the TCP peer address is the client.", Parsers::string);
+      "Peers whose X-Forwarded-For header is believed when finding the client IP (token subnet checks, the /api "
+          + "and login rate limits); empty means the header is ignored and the TCP peer address is the client. "
+          + "Behind a reverse proxy or load balancer set it to the proxy's addresses: otherwise every client shares "
+          + "the proxy's address and its login limits (CRITICAL_RATE_LIMIT).", Parsers::string);
   public static final Setting<Integer> STREAM_IDLE_TIMEOUT = of("STREAM_IDLE_TIMEOUT", "integer seconds 1-3600",
       "120", "An upstream that sends nothing for this many seconds (before or during a stream) is cut, reported as "
           + "a timeout and, if nothing reached the client yet, retried on another channel.", intRange(1, 3600));
@@ -221,7 +238,8 @@ public final class Settings {
       KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
       HAZELCAST_INTERFACE,
       HAZELCAST_KUBERNETES_SERVICE_DNS,
-      BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT, DATA_DIR,
+      BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT,
+      METRICS_TOKEN, METRICS_PORT, METRICS_BIND_ADDRESS, DATA_DIR,
       EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
       // health worker
       CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,

@@ -36,8 +36,13 @@ public final class KeyCipher {
     }
   }
 
+  /** The secret that encrypts at rest: {@code CRYPTO_SECRET}, else {@code SESSION_SECRET}. */
+  public static java.util.Optional<String> cryptoSecret(Config config) {
+    return config.find(Settings.CRYPTO_SECRET).or(() -> config.find(Settings.SESSION_SECRET));
+  }
+
   public static KeyCipher fromConfig(Config config) {
-    return config.find(Settings.CRYPTO_SECRET).or(() -> config.find(Settings.SESSION_SECRET))
+    return cryptoSecret(config)
         .map(KeyCipher::new)
         .orElseThrow(() -> new ConfigException("CRYPTO_SECRET is not set (nor SESSION_SECRET): expected a secret of "
             + "16+ characters shared by every process, used to encrypt channel keys"));
@@ -70,6 +75,16 @@ public final class KeyCipher {
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException("cannot decrypt a channel key: CRYPTO_SECRET differs from the one that "
           + "encrypted it", e);
+    }
+  }
+
+  /** True when {@link #decrypt} reads {@code stored} (plaintext included). */
+  public boolean canDecrypt(String stored) {
+    try {
+      decrypt(stored);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
     }
   }
 

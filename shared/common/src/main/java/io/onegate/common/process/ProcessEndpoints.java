@@ -1,23 +1,21 @@
 package io.onegate.common.process;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Liveness ({@code /healthz}), readiness ({@code /readyz}) and Prometheus metrics ({@code /metrics}) of a
- * process, mounted on its router. Readiness is green only when every dependency check succeeds.
+ * Liveness ({@code /healthz}), readiness ({@code /readyz}) and Prometheus metrics ({@code /metrics}, unless they
+ * have a server of their own: {@link MetricsEndpoint}) of a process, mounted on its router. Readiness is green only
+ * when every dependency check succeeds.
  */
 public final class ProcessEndpoints {
   private ProcessEndpoints() {
   }
 
-  public static void mount(Router router, ReadinessChecks checks, PrometheusMeterRegistry registry) {
+  public static void mount(Router router, ReadinessChecks checks, MetricsEndpoint metrics) {
     router.get("/healthz").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/json")
         .end(new JsonObject().put("status", "UP").encode()));
@@ -32,7 +30,7 @@ public final class ProcessEndpoints {
           .putHeader("content-type", "application/json")
           .end(body.encode());
     }));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    metrics.mountOn(router);
   }
 
   /** Helper for callers that want the list of failing dependency names. */

@@ -7,6 +7,7 @@ import io.onegate.common.cluster.HazelcastSetup;
 import io.onegate.common.config.Config;
 import io.onegate.common.config.PostgresDsn;
 import io.onegate.common.config.Settings;
+import io.onegate.common.crypto.KeyCipher;
 import io.onegate.common.db.Migrations;
 import io.onegate.common.db.PgPools;
 import io.onegate.common.db.RootBootstrap;
@@ -43,6 +44,7 @@ public final class ProcessRuntime {
   private final Admin kafkaAdmin;
   private final PrometheusMeterRegistry metrics;
   private final ReadinessChecks readiness;
+  private final MetricsEndpoint metricsEndpoint;
   private volatile boolean closed;
 
   private ProcessRuntime(Config config, Vertx vertx, HazelcastClusterManager clusterManager, Pool pg,
@@ -53,6 +55,7 @@ public final class ProcessRuntime {
     this.pg = pg;
     this.kafkaAdmin = kafkaAdmin;
     this.metrics = metrics;
+    this.metricsEndpoint = MetricsEndpoint.fromConfig(config, metrics);
     this.readiness = new ReadinessChecks(vertx, 3000)
         .add("postgres", () -> pg.query("SELECT 1").execute())
         .add("kafka", () -> KafkaSupport.ping(kafkaAdmin))
@@ -88,6 +91,7 @@ public final class ProcessRuntime {
                 PgPools.create(vertx, dsn, config.get(Settings.SQL_MAX_OPEN_CONNS)), KafkaSupport.admin(config),
                 metrics))
             .compose(runtime -> runtime.ensureTopicsOrRetry().map(runtime))
+            .compose(runtime -> runtime.metricsEndpoint.listen(vertx).map(runtime))
             .onFailure(err -> vertx.close()));
   }
 
@@ -126,7 +130,8 @@ public final class ProcessRuntime {
       if (!"slave".equals(config.get(Settings.NODE_TYPE))) {
         Migrations.migrate(dsn, config.get(Settings.STARTUP_TIMEOUT).intValue());
         RootBootstrap.createRootIfNeeded(dsn, config.find(Settings.INITIAL_ROOT_TOKEN),
-            config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN), Clock.systemUTC());
+            config.find(Settings.INITIAL_ROOT_ACCESS_TOKEN),
+            KeyCipher.cryptoSecret(config).map(io.onegate.common.crypto.TokenVault::new), Clock.systemUTC());
       }
       return null;
     }, false);
@@ -154,6 +159,11 @@ public final class ProcessRuntime {
 
   public PrometheusMeterRegistry metrics() {
     return metrics;
+  }
+
+  /** {@code /metrics} of this runtime's processes (mounted by them, or on its own port: {@link MetricsEndpoint}). */
+  public MetricsEndpoint metricsEndpoint() {
+    return metricsEndpoint;
   }
 
   public ReadinessChecks readiness() {

@@ -13,7 +13,7 @@ public final class WorkerHttpServer {
 
   public static Future<HttpServer> start(ProcessRuntime runtime, int port) {
     Router router = Router.router(runtime.vertx());
-    ProcessEndpoints.mount(router, runtime.readiness(), runtime.metrics());
+    ProcessEndpoints.mount(router, runtime.readiness(), runtime.metricsEndpoint());
     // listen(port) alone would bind 0.0.0.0 whatever the options say.
     return runtime.vertx().createHttpServer(new HttpServerOptions())
         .requestHandler(router)
