@@ -46,13 +46,18 @@ public final class RelayRoutes {
 
   /** What {@link #mount} started, to stop on shutdown. */
   public record Mounted(RelayServices services, StateStore state, Vertx vertx, long leaseTimer) {
+    /** How long a stop waits for Kafka to acknowledge the journaled events (the rest stays for the next start). */
+    static final Duration EVENT_FLUSH = Duration.ofSeconds(10);
+
+    /** Returns the balance leases, flushes the event journal to Kafka, stops the snapshots and upstream client. */
     public Future<Void> stop() {
       vertx.cancelTimer(leaseTimer);
       return services.balances().returnAll(vertx.getOrCreateContext())
-          .eventually(() -> {
-            services.events().close();
-            return state.stop();
-          })
+          .eventually(() -> vertx.executeBlocking(() -> {
+            services.events().close(EVENT_FLUSH);
+            return null;
+          }, false))
+          .eventually(state::stop)
           .eventually(() -> services.upstream().close());
     }
   }
@@ -68,17 +73,26 @@ public final class RelayRoutes {
             .map(services -> {
               mount(router, vertx, services, RelayMeters.on(runtime.metrics()), new BillingDashboard(services,
                   runtime.pg(), config.get(Settings.DEBUG) ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT)));
+              registerEventMeters(runtime, services.events());
               return new Mounted(services, state, vertx, services.balances().startIdleReturn(vertx));
             }));
   }
 
-  /** Blocking parts (encodings, spill file, Hazelcast epoch): call from a worker thread at start-up. */
+  private static void registerEventMeters(ProcessRuntime runtime, EventEmitter events) {
+    io.micrometer.core.instrument.Gauge.builder("onegate_usage_events_pending", events, EventEmitter::pending)
+        .description("Event records journaled and not yet acknowledged by Kafka").register(runtime.metrics());
+    io.micrometer.core.instrument.FunctionCounter.builder("onegate_usage_events_delivered", events,
+        EventEmitter::delivered).register(runtime.metrics());
+    io.micrometer.core.instrument.FunctionCounter.builder("onegate_usage_emit_failures", events,
+        EventEmitter::emitFailures).description("Event records that could not be journaled (disk)")
+        .register(runtime.metrics());
+  }
+
+  /** Blocking parts (encodings, event journal, Hazelcast epoch): call from a worker thread at start-up. */
   static RelayServices services(ProcessRuntime runtime, StateStore state) throws java.io.IOException {
     Config config = runtime.config();
-    // One spill file per node (nodes on one host may share DATA_DIR); a restarted node replays its own.
-    Path spillDir = config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
-        .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
-        .resolve("gateway-" + config.get(Settings.PORT));
+    // One journal per node (nodes on one host may share DATA_DIR); a restarted node sends its own unacknowledged tail.
+    Path spillDir = journalDir(config);
     java.util.Map<String, Object> producer = KafkaSupport.producerProps(config, "onegate-gateway-events");
     // Events are not latency-critical: a long linger turns per-request sends into a few batches per second, so the
     // broker, the workers and the gateway's own producer thread wake up rarely instead of per request.
@@ -88,13 +102,19 @@ public final class RelayRoutes {
     return services(runtime, state, producer, spillDir);
   }
 
-  /** As above with explicit event-producer settings and spill directory (tests point them elsewhere). */
+  /** This node's event journal: {@code USAGE_SPILL_DIR} (default {@code DATA_DIR/usage-spill}) / gateway-PORT. */
+  public static Path journalDir(Config config) {
+    return config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
+        .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
+        .resolve("gateway-" + config.get(Settings.PORT));
+  }
+
+  /** As above with explicit event-producer settings and journal directory (tests point them elsewhere). */
   public static RelayServices services(ProcessRuntime runtime, StateStore state,
                                        java.util.Map<String, Object> producerProps, Path spillDir)
       throws java.io.IOException {
     Config config = runtime.config();
-    EventEmitter events = new EventEmitter(producerProps, spillDir, config.get(Settings.USAGE_QUEUE_CAPACITY),
-        Duration.ofSeconds(2));
+    EventEmitter events = new EventEmitter(producerProps, spillDir, Duration.ofSeconds(2));
     UpstreamClient upstream = new UpstreamClient(runtime.vertx(), new UpstreamClient.Settings(
         Duration.ofSeconds(config.get(Settings.UPSTREAM_CONNECT_TIMEOUT)),
         Duration.ofSeconds(config.get(Settings.STREAM_IDLE_TIMEOUT)),

@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * One Kafka record to deliver: topic, key and the JSON value. A record made with {@link #encodedLater} encodes its
- * value on first use — on the emitter's thread, not on the event loop that emitted it. Hand a record from one
- * thread to another only through a safe publication (the emitter's queue).
+ * value on first use: {@link EventEmitter#emit} journals it, so on the emitting thread. Not thread-safe: hand a record
+ * from one thread to another only through a safe publication.
  */
 public final class EventRecord {
   private final String topic;
