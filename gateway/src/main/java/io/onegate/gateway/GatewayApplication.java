@@ -65,4 +65,18 @@ public final class GatewayApplication implements ProcessMain.Application {
   public Future<Void> stop() {
     return servers.close().eventually(relay::stop).eventually(managementApi::close);
   }
+
+  @Override
+  public boolean acceptsClients() {
+    return true;
+  }
+
+  /**
+   * Closes the listeners, lets requests and streams in flight finish (at most {@code timeout}; their usage events
+   * are journaled as they settle), then returns the balance leases and flushes the event journal to Kafka.
+   */
+  @Override
+  public Future<Void> drain(java.time.Duration timeout) {
+    return servers.shutdown(timeout).eventually(relay::stop).eventually(managementApi::close);
+  }
 }

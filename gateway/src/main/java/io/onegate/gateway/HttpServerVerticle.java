@@ -24,10 +24,19 @@ final class HttpServerVerticle extends VerticleBase {
     this.port = port;
   }
 
-  /** Deployed servers: the port they listen on; {@link #close} stops them all. */
-  record Servers(Vertx vertx, int port, java.util.List<String> deployments) {
+  /** Deployed servers: the port they listen on; {@link #close} stops them all, {@link #shutdown} gracefully. */
+  record Servers(Vertx vertx, int port, java.util.List<String> deployments, java.util.List<HttpServerVerticle> all) {
     Future<Void> close() {
       return Future.join(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+    }
+
+    /**
+     * Stops accepting connections (the shared listening socket closes), lets the requests and streams in flight
+     * finish for at most {@code timeout} (idle keep-alive connections close at once, busy ones after their
+     * response), then undeploys.
+     */
+    Future<Void> shutdown(java.time.Duration timeout) {
+      return Future.join(all.stream().map(v -> v.shutdown(timeout)).toList()).eventually(this::close).mapEmpty();
     }
   }
 
@@ -37,15 +46,25 @@ final class HttpServerVerticle extends VerticleBase {
    */
   static Future<Servers> deploy(Vertx vertx, Router router, HttpServerOptions options, int port, int instances) {
     HttpServerVerticle first = new HttpServerVerticle(router, options, port);
+    java.util.List<HttpServerVerticle> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+    all.add(first);
     return vertx.deployVerticle(first).compose(firstId -> {
       int actual = first.server.actualPort();
       if (instances <= 1) {
-        return Future.succeededFuture(new Servers(vertx, actual, java.util.List.of(firstId)));
+        return Future.succeededFuture(new Servers(vertx, actual, java.util.List.of(firstId), all));
       }
-      return vertx.deployVerticle(() -> new HttpServerVerticle(router, options, actual),
-              new DeploymentOptions().setInstances(instances - 1))
-          .map(rest -> new Servers(vertx, actual, java.util.List.of(firstId, rest)));
+      return vertx.deployVerticle(() -> {
+            HttpServerVerticle next = new HttpServerVerticle(router, options, actual);
+            all.add(next);
+            return next;
+          }, new DeploymentOptions().setInstances(instances - 1))
+          .map(rest -> new Servers(vertx, actual, java.util.List.of(firstId, rest), all));
     });
+  }
+
+  private Future<Void> shutdown(java.time.Duration timeout) {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   @Override
