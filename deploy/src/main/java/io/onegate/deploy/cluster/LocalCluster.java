@@ -5,7 +5,6 @@ import io.onegate.common.config.Settings;
 import io.onegate.common.db.Migrations;
 import io.onegate.embedded.EmbeddedPostgresServer;
 import io.onegate.embedded.FreePorts;
-import io.onegate.embedded.KafkaBrokerMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,22 +18,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The production topology as separate OS processes on 127.0.0.1: gateways, billing workers and health workers (each
  * its own JVM and Hazelcast member), a multi-node KRaft Kafka cluster (each node its own JVM, {@link
- * KafkaBrokerMain}) and PostgreSQL (the embedded binaries, a server process owned by this JVM). Everything it starts
+ * io.onegate.embedded.KafkaBrokerMain}, see {@link KafkaCluster}) and PostgreSQL (the embedded binaries, a server process owned by this JVM). Everything it starts
  * it stops through handles; every directory is under {@code root}. {@code deploy/local-cluster.sh} and the cluster
  * fault suite both use it.
  */
@@ -105,14 +101,10 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** One Kafka node: its handle and client port. */
-  public record KafkaNode(int nodeId, JavaProcess process, int port) {
-  }
-
   private final Options options;
   private final int postgresPort;
   private final Map<String, String> env;
-  private final List<KafkaNode> kafka = new ArrayList<>();
+  private KafkaCluster kafka;
   private final List<Member> members = new ArrayList<>();
   private volatile EmbeddedPostgresServer postgres;
 
@@ -140,7 +132,8 @@ public final class LocalCluster implements AutoCloseable {
     Path root = options.root();
     postgres = EmbeddedPostgresServer.start(Optional.of(root.resolve("postgres")), postgresPort);
     Migrations.migrate(PostgresDsn.parse(postgres.dsn()));
-    startKafka(root, deadline);
+    kafka = KafkaCluster.start(root, options.kafkaNodes(), options.replication(), options.minInSync(),
+        options.kafkaJvmOptions(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     env.putAll(commonEnv(root));
     List<Integer> hazelcastPorts = new ArrayList<>();
     int total = options.gateways() + options.billingWorkers() + options.healthWorkers();
@@ -166,31 +159,6 @@ public final class LocalCluster implements AutoCloseable {
     for (Member m : members) {
       awaitReady(m, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
-  }
-
-  private void startKafka(Path root, long deadline) throws Exception {
-    Path idFile = root.resolve("kafka-cluster.id");
-    if (!Files.exists(idFile)) {
-      Files.writeString(idFile, org.apache.kafka.common.Uuid.randomUuid().toString(), StandardCharsets.UTF_8);
-    }
-    String clusterId = Files.readString(idFile, StandardCharsets.UTF_8).trim();
-    Map<Integer, Integer> controllers = new LinkedHashMap<>();
-    Map<Integer, Integer> ports = new LinkedHashMap<>();
-    for (int id = 1; id <= options.kafkaNodes(); id++) {
-      controllers.put(id, FreePorts.find());
-      ports.put(id, FreePorts.find());
-    }
-    String voters = controllers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
-        .collect(Collectors.joining(","));
-    for (int id = 1; id <= options.kafkaNodes(); id++) {
-      JavaProcess p = new JavaProcess("kafka-" + id, options.kafkaJvmOptions(), KafkaBrokerMain.class.getName(),
-          List.of("node.id=" + id, "port=" + ports.get(id), "controllers=" + voters, "cluster.id=" + clusterId,
-              "log.dir=" + root.resolve("kafka-" + id).toAbsolutePath(), "replication=" + options.replication(),
-              "min.insync=" + options.minInSync()), Map.of(), root.resolve("logs/kafka-" + id + ".log"));
-      kafka.add(new KafkaNode(id, p, ports.get(id)));
-      p.start();
-    }
-    awaitKafka(options.kafkaNodes(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
   private Map<String, String> commonEnv(Path root) throws IOException {
@@ -244,12 +212,12 @@ public final class LocalCluster implements AutoCloseable {
     return members(Kind.GATEWAY).get(index - 1);
   }
 
-  public List<KafkaNode> kafkaNodes() {
-    return List.copyOf(kafka);
+  public KafkaCluster kafka() {
+    return kafka;
   }
 
   public String kafkaBootstrap() {
-    return kafka.stream().map(k -> "127.0.0.1:" + k.port()).collect(Collectors.joining(","));
+    return kafka.bootstrap();
   }
 
   /** The environment every OneGate process of this cluster shares (DSN, brokers, cluster name, secrets …). */
@@ -282,47 +250,6 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code count} Kafka nodes are registered in the cluster. */
-  public void awaitKafka(int count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (kafka.stream().filter(k -> listening(k.port())).count() < count) { // listening, before asking
-      if (System.nanoTime() - deadline > 0) {
-        throw new IllegalStateException("Kafka has not " + count + " nodes listening within " + timeout);
-      }
-      TimeUnit.MILLISECONDS.sleep(250);
-    }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
-      while (true) {
-        try {
-          if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= count) {
-            return;
-          }
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notYet) {
-          // not up yet
-        }
-        for (KafkaNode k : kafka) {
-          if (!k.process().alive() && k.process().awaitExit(Duration.ZERO).isPresent()) {
-            throw new IllegalStateException(k.process() + " exited; see " + k.process().log());
-          }
-        }
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException("Kafka has not " + count + " nodes within " + timeout);
-        }
-        TimeUnit.MILLISECONDS.sleep(250);
-      }
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /** Stops PostgreSQL (fast shutdown, clients cut) and starts it again on the same data and port. */
   public void restartPostgres() throws IOException {
     postgres.close();
@@ -342,7 +269,7 @@ public final class LocalCluster implements AutoCloseable {
           m.kind() == Kind.GATEWAY ? "/ (console, /api, relay /v1)" : "/readyz", m.process().pid(),
           m.process().log()));
     }
-    for (KafkaNode k : kafka) {
+    for (KafkaCluster.Node k : kafka.nodes()) {
       out.append(String.format("%-16s 127.0.0.1:%d  pid %d, log %s%n", k.process().name(), k.port(),
           k.process().pid(), k.process().log()));
     }
@@ -355,8 +282,9 @@ public final class LocalCluster implements AutoCloseable {
     Duration grace = Duration.ofSeconds(60);
     members.forEach(m -> m.process().terminate());
     members.forEach(m -> m.process().stop(grace));
-    kafka.forEach(k -> k.process().terminate());
-    kafka.forEach(k -> k.process().stop(Duration.ofSeconds(30)));
+    if (kafka != null) {
+      kafka.close();
+    }
     if (postgres != null) {
       try {
         postgres.close();
