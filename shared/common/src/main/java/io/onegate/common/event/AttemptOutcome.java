@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * The outcome of one upstream attempt (a request retried on two channels has two). Published by the gateway to
- * the attempts topic keyed by channel id, consumed by the health worker.
+ * the attempts topic keyed by channel id, consumed by the health worker. Versioned like {@link UsageEvent}: readers
+ * read every version, ignore unknown fields and default missing ones.
  *
  * @param source     "relay" for live traffic, "test" for a scheduled or manual channel test
  * @param httpStatus upstream status, or 0 when no response arrived (network error, timeout)

@@ -12,8 +12,8 @@ import java.io.UncheckedIOException;
  * The wire form of {@link UsageEvent} with Jackson's streaming API: no intermediate map per record (the billing
  * worker decodes tens of thousands of events per second straight from Kafka's bytes). Same JSON as
  * {@link UsageEvent#toJson()}: same field names in the same order; the reader ignores unknown fields, treats a
- * missing or null field as its default, and refuses a newer schema version or a malformed document with
- * {@link IllegalArgumentException}.
+ * missing or null field as its default, reads every schema version (see {@link UsageEvent} for the rule that makes
+ * that safe) and refuses a malformed document with {@link IllegalArgumentException}.
  */
 public final class UsageEventCodec {
   private static final JsonFactory JSON = io.onegate.common.json.JsonText.FACTORY;
@@ -142,10 +142,6 @@ public final class UsageEventCodec {
     }
     if (p.currentToken() != JsonToken.END_OBJECT) {
       throw new IllegalArgumentException("truncated usage event");
-    }
-    if (version > UsageEvent.SCHEMA_VERSION) {
-      throw new IllegalArgumentException("usage event schema v" + version + " is newer than this reader (v"
-          + UsageEvent.SCHEMA_VERSION + ")");
     }
     return new UsageEvent(version, requestId, ts, type, userId, username, tokenId, tokenName, tokenUnlimited,
         channelId, channelType, group, requestedModel, model, promptTokens, completionTokens, quota, preConsumed,
