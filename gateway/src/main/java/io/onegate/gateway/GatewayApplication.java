@@ -53,7 +53,7 @@ public final class GatewayApplication implements ProcessMain.Application {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     return RelayRoutes.mount(router, runtime)
         .compose(relay -> HttpServerVerticle.deploy(runtime.vertx(), router, options,
-                runtime.config().get(Settings.PORT), instances)
+                runtime.config().get(Settings.PORT), instances, runtime.readiness()::draining)
             .map(servers -> new GatewayApplication(servers, api, relay)));
   }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM running one main class on this JVM's own classpath, its output appended to a log file. It is stopped
  * only through its handle: {@link #terminate} (SIGTERM), {@link #kill} (SIGKILL). Every child still alive when this
- * JVM exits is killed by a shutdown hook, so a test or the local cluster never leaves processes behind.
+ * JVM exits is killed by a shutdown hook, and a child whose parent died by {@code kill -9} stops on its own
+ * ({@code ParentWatch}), so a test or the local cluster never leaves processes behind.
  */
 public final class JavaProcess {
   /** The JVM options Hazelcast asks for on JDK 17+ (same as the surefire argLine). */
@@ -49,6 +50,7 @@ public final class JavaProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     cmd.addAll(jvmOptions);
+    cmd.add("-Donegate.parent.pid=" + ProcessHandle.current().pid()); // the child exits if this JVM dies
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass);

@@ -115,11 +115,22 @@ public final class LocalCluster implements AutoCloseable {
     this.env = new HashMap<>();
   }
 
+  /** Rows to write into the freshly migrated database before any OneGate process starts. */
+  @FunctionalInterface
+  public interface Seed {
+    void write(String dsn) throws Exception;
+  }
+
   /** Starts PostgreSQL, the Kafka nodes, then every OneGate process, and waits until all are ready. */
   public static LocalCluster start(Options options, Duration timeout) throws Exception {
+    return start(options, timeout, dsn -> { });
+  }
+
+  /** As {@link #start(Options, Duration)}, writing {@code seed} once the schema is migrated. */
+  public static LocalCluster start(Options options, Duration timeout, Seed seed) throws Exception {
     LocalCluster cluster = new LocalCluster(options);
     try {
-      cluster.startAll(timeout);
+      cluster.startAll(timeout, seed);
       return cluster;
     } catch (Exception | Error e) {
       cluster.close();
@@ -127,11 +138,12 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private void startAll(Duration timeout) throws Exception {
+  private void startAll(Duration timeout, Seed seed) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Path root = options.root();
     postgres = EmbeddedPostgresServer.start(Optional.of(root.resolve("postgres")), postgresPort);
     Migrations.migrate(PostgresDsn.parse(postgres.dsn()));
+    seed.write(postgres.dsn());
     kafka = KafkaCluster.start(root, options.kafkaNodes(), options.replication(), options.minInSync(),
         options.kafkaJvmOptions(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     env.putAll(commonEnv(root));
@@ -169,7 +181,6 @@ public final class LocalCluster implements AutoCloseable {
     e.put(Settings.KAFKA_MIN_INSYNC_REPLICAS.name(), String.valueOf(options.minInSync()));
     e.put(Settings.HAZELCAST_CLUSTER_NAME.name(), "onegate-local-" + UUID.randomUUID().toString().substring(0, 8));
     e.put(Settings.SESSION_SECRET.name(), secret(root.resolve("session.secret")));
-    e.put(Settings.NODE_TYPE.name(), "slave"); // this launcher migrated the schema already
     e.putAll(options.env());
     return e;
   }
@@ -234,6 +245,12 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   // ---- faults and recovery ----------------------------------------------------------------------------------------
+
+  /** Starts a member's process again (after a kill or a stop) and waits until it is ready. */
+  public void restart(Member member, Duration timeout) throws IOException, InterruptedException {
+    member.process().start();
+    awaitReady(member, timeout);
+  }
 
   /** Waits until {@code member}'s /readyz answers 200 (its process must stay alive meanwhile). */
   public void awaitReady(Member member, Duration timeout) throws InterruptedException {

@@ -16,6 +16,7 @@ public final class KafkaBrokerMain {
   }
 
   public static void main(String[] args) throws Exception {
+    io.onegate.common.process.ParentWatch.install();
     Map<String, String> a = new HashMap<>();
     for (String arg : args) {
       int eq = arg.indexOf('=');

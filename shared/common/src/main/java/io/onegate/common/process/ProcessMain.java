@@ -45,6 +45,7 @@ public final class ProcessMain {
 
   public static void run(String processName, Function<ProcessRuntime, Future<Application>> starter) {
     JvmDefaults.apply();
+    ParentWatch.install();
     Config config;
     try {
       config = Config.fromEnvironment();
