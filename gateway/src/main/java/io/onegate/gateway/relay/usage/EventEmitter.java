@@ -40,7 +40,7 @@ public final class EventEmitter implements AutoCloseable {
   /** Group commit against power loss: the journal is forced to disk this often (a process crash loses nothing). */
   static final Duration FSYNC_INTERVAL = Duration.ofSeconds(1);
   private static final int MAX_IN_FLIGHT = 50_000;
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final EventJournal journal;
   private final Producer<String, byte[]> producer;
