@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * Delivers usage events and attempt outcomes to Kafka, durably, without ever blocking on Kafka or failing a
  * request.
  *
- * <p>{@link #emit} encodes the record and appends it to the node's {@link EventJournal} on the caller's thread (a
- * memory copy into a mapped file, a few microseconds): once it returns, the record survives a {@code kill -9} of
- * the process. One emitter thread reads the journal in order and sends to an idempotent {@code acks=all} producer;
+ * <p>{@link #emit} encodes the record and appends it to the node's {@link EventJournal} on the caller's thread (one
+ * positional write into the OS page cache, a few microseconds): once it returns, the record survives a {@code kill -9}
+ * of the process. One emitter thread reads the journal in order and sends to an idempotent {@code acks=all} producer;
  * the highest sequence below which Kafka acknowledged everything is checkpointed and the journal truncated behind
  * it. When a send fails (broker unreachable past the delivery timeout) the thread stops reading the journal, waits
  * for the sends in flight and probes Kafka with the first failed record every {@code probeInterval}; once it lands,
@@ -137,7 +137,7 @@ public final class EventEmitter implements AutoCloseable {
         LOG.warn("cannot prepare the next journal segment: {}", e.getMessage());
       }
       if (!busy) {
-        // Polled, not signalled: emit() stays a plain memory copy (no wake-up per request); the producer lingers
+        // Polled, not signalled: emit() stays one write (no thread wake-up per request); the producer lingers
         // longer than this anyway.
         LockSupport.parkNanos(IDLE_PARK_NANOS);
       }

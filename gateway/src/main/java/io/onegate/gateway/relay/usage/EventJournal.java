@@ -22,16 +22,18 @@ import org.slf4j.LoggerFactory;
  * The node's append-only journal of event records: what makes {@link EventEmitter#emit} durable against the death
  * of the process before it returns.
  *
- * <p><b>Writing</b> ({@link #append}, any thread, serialized by a lock held for one memory copy): a record is
- * copied into a memory-mapped segment file. The mapping is shared with the OS page cache, so the record survives a
- * {@code kill -9} of the JVM the moment the copy is done — no system call per record. Power loss or a kernel crash is
- * covered by a group {@code msync} ({@link #sync}), which the emitter thread runs every {@code FSYNC_INTERVAL}; records
- * younger than that may be lost with the machine (never with the process).
+ * <p><b>Writing</b> ({@link #append}, any thread, serialized by a lock held for one positional write): a record is
+ * written to the current segment file with one {@code pwrite}. The data is then in the OS page cache, so the record
+ * survives a {@code kill -9} of the JVM the moment the call returns. Power loss or a kernel crash is covered by a
+ * group {@code fdatasync} ({@link #sync}), which the emitter thread runs every {@code FSYNC_INTERVAL}; records younger
+ * than that may be lost with the machine (never with the process). (Plain writes rather than a memory mapping: a
+ * mapping is released only when the garbage collector finds its buffer, so deleted segments would keep disk space
+ * and memory for an unbounded time; one system call per record costs a microsecond or two.)
  *
  * <p><b>Reading</b> ({@link #next}, {@link #rewind}, {@link #acknowledge}: the emitter thread only): a cursor walks
  * the records in journal order; the emitter hands them to Kafka and reports the highest sequence number below which
- * Kafka acknowledged everything. That watermark is kept in the {@code acked} checkpoint file (also mapped), and a
- * segment is deleted once all of its records are at or below it.
+ * Kafka acknowledged everything. That watermark is kept in the {@code acked} checkpoint file (16 bytes, mapped once),
+ * and a segment is deleted once all of its records are at or below it.
  *
  * <p><b>Start-up</b>: the segments found are scanned (each record carries a CRC32C; the first torn or zero record
  * ends a segment — only the record being copied when the process died can be torn, and its emit never returned);
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Record layout: {@code int length | int crc32c | long seq | short topicLength | topic | int keyLength (-1 =
  * null) | key | value}, where length counts the bytes after the 16-byte header and the CRC covers seq and body.
- * Segment layout: {@code int magic | int version}, then records, then zeros. One directory per node.
+ * Segment layout: {@code int magic | int version}, then records. One directory per node.
  */
 final class EventJournal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventJournal.class);
@@ -66,6 +68,9 @@ final class EventJournal implements AutoCloseable {
   private final MappedByteBuffer checkpoint;
   private final ConcurrentLinkedDeque<Segment> segments = new ConcurrentLinkedDeque<>();
   private final Object writeLock = new Object();
+  private final CRC32C writeCrc = new CRC32C(); // under the write lock
+  private final ByteBuffer seqBytes = ByteBuffer.allocate(8); // under the write lock
+  private final ByteBuffer readHeader = ByteBuffer.allocate(RECORD_HEADER); // reader (emitter thread) only
   private Segment current;
   private long nextSeq;
   private volatile long lastAppended;
@@ -114,24 +119,25 @@ final class EventJournal implements AutoCloseable {
     byte[] v = value.getBytes(StandardCharsets.UTF_8);
     int bodyLength = 2 + t.length + 4 + (k == null ? 0 : k.length) + v.length;
     int size = RECORD_HEADER + bodyLength;
+    ByteBuffer record = ByteBuffer.allocate(size);
+    record.position(RECORD_HEADER);
+    record.putShort((short) t.length).put(t).putInt(k == null ? -1 : k.length);
+    if (k != null) {
+      record.put(k);
+    }
+    record.put(v);
     synchronized (writeLock) {
       Segment seg = current;
       if (seg.capacity - seg.written < size) {
         seg = roll(size);
       }
       long seq = nextSeq++;
-      ByteBuffer b = seg.buffer;
+      writeCrc.reset();
+      writeCrc.update(seqBytes.clear().putLong(0, seq).array(), 0, 8);
+      writeCrc.update(record.array(), RECORD_HEADER, bodyLength);
+      record.putInt(0, bodyLength).putInt(4, (int) writeCrc.getValue()).putLong(8, seq).clear();
       int start = seg.written;
-      b.position(start + RECORD_HEADER);
-      b.putShort((short) t.length).put(t).putInt(k == null ? -1 : k.length);
-      if (k != null) {
-        b.put(k);
-      }
-      b.put(v);
-      CRC32C crc = new CRC32C();
-      crc.update(longBytes(seq));
-      crc.update(b.duplicate().position(start + RECORD_HEADER).limit(start + size));
-      b.putInt(start, bodyLength).putInt(start + 4, (int) crc.getValue()).putLong(start + 8, seq);
+      writeFully(seg.channel, record, start);
       seg.lastSeq = seq;
       seg.written = start + size;
       seg.committed = start + size; // volatile: publishes the record to the reader
@@ -147,7 +153,7 @@ final class EventJournal implements AutoCloseable {
     spare = null;
     if (next == null || next.index < full.index || next.capacity - next.written < needed) {
       if (next != null) {
-        Files.deleteIfExists(next.file);
+        delete(next);
       }
       next = newSegment(Math.max(segmentBytes, FILE_HEADER + needed));
     }
@@ -167,9 +173,10 @@ final class EventJournal implements AutoCloseable {
       index = nextSegmentIndex++;
     }
     Path file = dir.resolve(String.format("%s%016d%s", SEGMENT_PREFIX, index, SEGMENT_SUFFIX));
-    MappedByteBuffer buffer = map(file, bytes);
-    buffer.putInt(0, MAGIC).putInt(4, VERSION);
-    Segment s = new Segment(file, index, buffer, bytes);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    writeFully(channel, ByteBuffer.allocate(FILE_HEADER).putInt(MAGIC).putInt(VERSION).flip(), 0);
+    Segment s = new Segment(file, index, channel, bytes);
     s.written = FILE_HEADER;
     s.committed = FILE_HEADER;
     return s;
@@ -185,7 +192,7 @@ final class EventJournal implements AutoCloseable {
           return;
         }
       }
-      Files.deleteIfExists(s.file);
+      delete(s);
     }
   }
 
@@ -206,10 +213,10 @@ final class EventJournal implements AutoCloseable {
       boolean sealed = seg.sealed; // read before committed: a sealed segment's committed is final
       int end = seg.committed;
       if (readPosition + RECORD_HEADER <= end) {
-        Entry e = decode(seg, readPosition, end);
-        if (e != null) {
-          readPosition = e.position() + RECORD_HEADER + bodyLength(seg, e.position());
-          return e;
+        Decoded d = decode(seg, readPosition, end);
+        if (d != null) {
+          readPosition = d.entry.position() + RECORD_HEADER + d.bodyLength;
+          return d.entry;
         }
         readPosition = end; // unreadable rest of a recovered segment
         continue;
@@ -270,7 +277,11 @@ final class EventJournal implements AutoCloseable {
     }
     for (Segment s : segments) {
       if (s.lastSeq > lastSynced) {
-        s.buffer.force();
+        try {
+          s.channel.force(false);
+        } catch (IOException e) {
+          LOG.warn("cannot force the journal segment {} to disk: {}", s.file, e.getMessage());
+        }
       }
     }
     checkpoint.force();
@@ -284,8 +295,11 @@ final class EventJournal implements AutoCloseable {
       Segment unused = spare;
       spare = null;
       if (unused != null) {
-        Files.deleteIfExists(unused.file);
+        delete(unused);
       }
+    }
+    for (Segment s : segments) {
+      s.channel.close();
     }
     lock.release();
     lockChannel.close();
@@ -311,18 +325,20 @@ final class EventJournal implements AutoCloseable {
         Files.deleteIfExists(file);
         continue;
       }
-      MappedByteBuffer buffer = map(file, size);
-      Segment s = new Segment(file, index, buffer, size);
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      Segment s = new Segment(file, index, channel, size);
       int position = FILE_HEADER;
       long segmentLast = -1;
-      if (buffer.getInt(0) == MAGIC && buffer.getInt(4) == VERSION) {
-        Entry e;
-        while (position + RECORD_HEADER <= size && (e = decode(s, position, size)) != null) {
-          segmentLast = e.seq();
-          if (e.seq() > acked) {
+      ByteBuffer header = ByteBuffer.allocate(FILE_HEADER);
+      readFully(channel, header, 0);
+      if (header.getInt(0) == MAGIC && header.getInt(4) == VERSION) {
+        Decoded d;
+        while (position + RECORD_HEADER <= size && (d = decode(s, position, size)) != null) {
+          segmentLast = d.entry.seq();
+          if (segmentLast > acked) {
             unacked++;
           }
-          position += RECORD_HEADER + bodyLength(s, position);
+          position += RECORD_HEADER + d.bodyLength;
         }
       } else {
         LOG.warn("ignoring {}: not an event journal segment of this version", file);
@@ -386,50 +402,54 @@ final class EventJournal implements AutoCloseable {
     return found ? null : segments.peekFirst();
   }
 
-  private static int bodyLength(Segment s, int position) {
-    return s.buffer.getInt(position);
+  /** A decoded record and the length of its body. */
+  private record Decoded(Entry entry, int bodyLength) {
   }
 
-  /** The record at {@code position}, or null when it is absent, torn or corrupt. */
-  private static Entry decode(Segment s, int position, int end) {
-    ByteBuffer b = s.buffer;
-    int length = b.getInt(position);
-    if (length <= 6 || position + RECORD_HEADER + length > end) {
+  /** The record at {@code position}, or null when it is absent, torn or corrupt (reader thread and start-up). */
+  private Decoded decode(Segment s, int position, int end) {
+    try {
+      ByteBuffer h = readHeader.clear();
+      readFully(s.channel, h, position);
+      int length = h.getInt(0);
+      if (length <= 6 || (long) position + RECORD_HEADER + length > end) {
+        return null;
+      }
+      int crc = h.getInt(4);
+      long seq = h.getLong(8);
+      byte[] bodyBytes = new byte[length];
+      ByteBuffer body = ByteBuffer.wrap(bodyBytes);
+      readFully(s.channel, body, position + RECORD_HEADER);
+      CRC32C check = new CRC32C();
+      check.update(ByteBuffer.allocate(8).putLong(0, seq).array(), 0, 8);
+      check.update(bodyBytes, 0, length);
+      if ((int) check.getValue() != crc) {
+        return null;
+      }
+      body.flip();
+      int topicLength = body.getShort();
+      if (topicLength < 0 || topicLength > body.remaining()) {
+        return null;
+      }
+      String topic = utf8(body, topicLength);
+      int keyLength = body.getInt();
+      if (keyLength > body.remaining()) {
+        return null;
+      }
+      String key = keyLength < 0 ? null : utf8(body, keyLength);
+      byte[] value = new byte[body.remaining()];
+      body.get(value);
+      return new Decoded(new Entry(seq, topic, key, value, s, position), length);
+    } catch (IOException e) {
+      LOG.warn("cannot read the journal segment {} at {}: {}", s.file, position, e.getMessage());
       return null;
     }
-    int crc = b.getInt(position + 4);
-    long seq = b.getLong(position + 8);
-    CRC32C check = new CRC32C();
-    check.update(longBytes(seq));
-    int bodyStart = position + RECORD_HEADER;
-    check.update(b.duplicate().position(bodyStart).limit(bodyStart + length));
-    if ((int) check.getValue() != crc) {
-      return null;
-    }
-    ByteBuffer body = b.duplicate().position(bodyStart).limit(bodyStart + length);
-    int topicLength = body.getShort();
-    if (topicLength < 0 || topicLength > body.remaining()) {
-      return null;
-    }
-    String topic = utf8(body, topicLength);
-    int keyLength = body.getInt();
-    if (keyLength > body.remaining()) {
-      return null;
-    }
-    String key = keyLength < 0 ? null : utf8(body, keyLength);
-    byte[] value = new byte[body.remaining()];
-    body.get(value);
-    return new Entry(seq, topic, key, value, s, position);
   }
 
   private static String utf8(ByteBuffer body, int length) {
     byte[] bytes = new byte[length];
     body.get(bytes);
     return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] longBytes(long v) {
-    return ByteBuffer.allocate(8).putLong(v).array();
   }
 
   private static MappedByteBuffer map(Path file, int bytes) throws IOException {
@@ -441,29 +461,48 @@ final class EventJournal implements AutoCloseable {
     }
   }
 
+  private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      at += channel.write(buffer, at);
+    }
+  }
+
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, at);
+      if (n < 0) {
+        throw new IOException("end of file at " + at);
+      }
+      at += n;
+    }
+  }
+
   private static void delete(Segment s) {
     try {
+      s.channel.close();
       Files.deleteIfExists(s.file);
     } catch (IOException e) {
       LOG.warn("cannot delete the acknowledged journal segment {}: {}", s.file, e.getMessage());
     }
   }
 
-  /** One mapped segment file; the mapping is released by the garbage collector once the segment is dropped. */
+  /** One segment file, open for positional reads and writes until it is deleted. */
   static final class Segment {
     final Path file;
     final long index;
-    final MappedByteBuffer buffer;
+    final FileChannel channel;
     final int capacity;
     int written; // writers only, under the write lock
     volatile int committed;
     volatile long lastSeq = -1;
     volatile boolean sealed;
 
-    Segment(Path file, long index, MappedByteBuffer buffer, int capacity) {
+    Segment(Path file, long index, FileChannel channel, int capacity) {
       this.file = file;
       this.index = index;
-      this.buffer = buffer;
+      this.channel = channel;
       this.capacity = capacity;
     }
   }
