@@ -285,12 +285,14 @@ class ClusterFaultTest {
     Topics topics = Topics.of(io.onegate.common.config.Config.of(cluster.sharedEnv()));
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafkaBootstrap()))) {
       for (String topic : List.of(topics.usage(), topics.attempts())) {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-            .get(topic);
-        d.partitions().forEach(p -> assertThat(p.replicas()).as("%s replicas", topic).hasSize(3));
-        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        assertThat(admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r)
-            .get("min.insync.replicas").value()).isEqualTo("2");
+        eventually(Duration.ofSeconds(30), () -> {
+          TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+              .get(topic);
+          d.partitions().forEach(p -> assertThat(p.replicas()).as("%s replicas", topic).hasSize(3));
+          ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+          assertThat(admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r)
+              .get("min.insync.replicas").value()).isEqualTo("2");
+        });
       }
     }
   }
