@@ -101,6 +101,28 @@ class EventJournalTest {
   }
 
   @Test
+  void readsAcrossReadChunksAndRecordsLargerThanAChunk() throws IOException {
+    String huge = "{\"content\":\"" + "y".repeat(EventJournal.READ_CHUNK + 1000) + "\"}";
+    List<String> written = new ArrayList<>();
+    try (EventJournal journal = new EventJournal(dir, 4 * 1024 * 1024)) {
+      for (int i = 0; i < 3000; i++) {
+        String v = "{\"request_id\":\"r" + i + "\",\"pad\":\"" + "p".repeat(i % 300) + "\"}";
+        written.add(v);
+        journal.append("usage", "k" + i, v);
+        if (i == 1500) {
+          written.add(huge);
+          journal.append("usage", "big", huge);
+        }
+      }
+      assertThat(values(journal)).containsExactlyElementsOf(written);
+    }
+    try (EventJournal reopened = new EventJournal(dir, 4 * 1024 * 1024)) {
+      assertThat(values(reopened)).as("the same through the recovery path (CRC checked)")
+          .containsExactlyElementsOf(written);
+    }
+  }
+
+  @Test
   void aDirectoryHasOneLiveOwner() throws IOException {
     try (EventJournal journal = new EventJournal(dir, 4096)) {
       assertThatThrownBy(() -> new EventJournal(dir, 4096)).isInstanceOf(IOException.class)
