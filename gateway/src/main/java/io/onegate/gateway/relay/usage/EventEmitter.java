@@ -93,7 +93,7 @@ public final class EventEmitter implements AutoCloseable {
    */
   public void emit(EventRecord record) {
     try {
-      journal.append(record.topic(), record.key(), record.value());
+      journal.append(record.topic(), record.key(), record.utf8());
     } catch (IOException | RuntimeException e) {
       emitFailures.incrementAndGet();
       LOG.error("event {} could not be journaled: {}", record, e.toString());

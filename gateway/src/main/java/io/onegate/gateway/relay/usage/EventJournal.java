@@ -117,10 +117,9 @@ final class EventJournal implements AutoCloseable {
   // ---- writing (any thread) -------------------------------------------------------------------------------------
 
   /** Appends one record; when this returns the record survives the death of this process. Returns its sequence. */
-  long append(String topic, String key, String value) throws IOException {
+  long append(String topic, String key, byte[] v) throws IOException {
     byte[] t = topic.getBytes(StandardCharsets.UTF_8);
     byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-    byte[] v = value.getBytes(StandardCharsets.UTF_8);
     int bodyLength = 2 + t.length + 4 + (k == null ? 0 : k.length) + v.length;
     int size = RECORD_HEADER + bodyLength;
     ByteBuffer record = ByteBuffer.allocate(size);
@@ -385,7 +384,7 @@ final class EventJournal implements AutoCloseable {
       int a = line.indexOf('\t');
       int b = a < 0 ? -1 : line.indexOf('\t', a + 1);
       if (b > 0) {
-        append(line.substring(0, a), line.substring(a + 1, b), line.substring(b + 1));
+        append(line.substring(0, a), line.substring(a + 1, b), line.substring(b + 1).getBytes(StandardCharsets.UTF_8));
         imported++;
       }
     }

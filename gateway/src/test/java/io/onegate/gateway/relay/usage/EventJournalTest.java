@@ -22,7 +22,7 @@ class EventJournalTest {
   void recordsComeBackInOrderWithTheirContentAfterAReopen() throws IOException {
     try (EventJournal journal = new EventJournal(dir, 4096)) {
       for (int i = 1; i <= 50; i++) {
-        journal.append("usage", i % 2 == 0 ? null : "user-" + i, "{\"request_id\":\"r" + i + "\",\"é\":\"ü\"}");
+        journal.append("usage", i % 2 == 0 ? null : "user-" + i, utf8("{\"request_id\":\"r" + i + "\",\"é\":\"ü\"}"));
       }
       assertThat(values(journal)).hasSize(50).first().isEqualTo("{\"request_id\":\"r1\",\"é\":\"ü\"}");
     }
@@ -40,7 +40,7 @@ class EventJournalTest {
   void onlyWhatKafkaDidNotAcknowledgeIsReadAgainAndAcknowledgedSegmentsAreDeleted() throws IOException {
     try (EventJournal journal = new EventJournal(dir, 1024)) {
       for (int i = 1; i <= 100; i++) {
-        journal.append("usage", "k", "{\"request_id\":\"r" + i + "\"}");
+        journal.append("usage", "k", utf8("{\"request_id\":\"r" + i + "\"}"));
       }
       List<EventJournal.Entry> all = entries(journal);
       assertThat(segmentFiles()).as("100 records of ~40 bytes over 1 KiB segments").hasSizeGreaterThan(3);
@@ -50,7 +50,7 @@ class EventJournalTest {
     }
     try (EventJournal reopened = new EventJournal(dir, 1024)) {
       assertThat(entries(reopened)).extracting(EventJournal.Entry::seq).containsExactlyElementsOf(range(71, 100));
-      long next = reopened.append("usage", "k", "{\"request_id\":\"r101\"}");
+      long next = reopened.append("usage", "k", utf8("{\"request_id\":\"r101\"}"));
       assertThat(next).as("sequence numbers continue across restarts").isEqualTo(101);
     }
   }
@@ -60,7 +60,7 @@ class EventJournalTest {
     Path segment;
     try (EventJournal journal = new EventJournal(dir, 4096)) {
       for (int i = 1; i <= 3; i++) {
-        journal.append("usage", "k", "{\"request_id\":\"r" + i + "\"}");
+        journal.append("usage", "k", utf8("{\"request_id\":\"r" + i + "\"}"));
       }
       segment = segmentFiles().get(0);
     }
@@ -80,7 +80,7 @@ class EventJournalTest {
   void rewindReadsTheSameRecordsAgain() throws IOException {
     try (EventJournal journal = new EventJournal(dir, 512)) {
       for (int i = 1; i <= 30; i++) {
-        journal.append("attempts", "7", "{\"attempt_id\":\"a" + i + "\"}");
+        journal.append("attempts", "7", utf8("{\"attempt_id\":\"a" + i + "\"}"));
       }
       List<EventJournal.Entry> first = entries(journal);
       journal.acknowledge(first.get(9).seq());
@@ -93,9 +93,9 @@ class EventJournalTest {
   void aLargeRecordGetsASegmentOfItsOwn() throws IOException {
     String big = "{\"content\":\"" + "x".repeat(5000) + "\"}";
     try (EventJournal journal = new EventJournal(dir, 1024)) {
-      journal.append("usage", "k", "{\"request_id\":\"small\"}");
-      journal.append("usage", "k", big);
-      journal.append("usage", "k", "{\"request_id\":\"after\"}");
+      journal.append("usage", "k", utf8("{\"request_id\":\"small\"}"));
+      journal.append("usage", "k", utf8(big));
+      journal.append("usage", "k", utf8("{\"request_id\":\"after\"}"));
       assertThat(values(journal)).containsExactly("{\"request_id\":\"small\"}", big, "{\"request_id\":\"after\"}");
     }
   }
@@ -108,10 +108,10 @@ class EventJournalTest {
       for (int i = 0; i < 3000; i++) {
         String v = "{\"request_id\":\"r" + i + "\",\"pad\":\"" + "p".repeat(i % 300) + "\"}";
         written.add(v);
-        journal.append("usage", "k" + i, v);
+        journal.append("usage", "k" + i, utf8(v));
         if (i == 1500) {
           written.add(huge);
-          journal.append("usage", "big", huge);
+          journal.append("usage", "big", utf8(huge));
         }
       }
       assertThat(values(journal)).containsExactlyElementsOf(written);
@@ -140,6 +140,10 @@ class EventJournalTest {
       assertThat(all).extracting(EventJournal.Entry::key).containsExactly("5", "9");
       assertThat(Files.exists(dir.resolve(EventJournal.LEGACY_SPILL_FILE))).isFalse();
     }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private List<Path> segmentFiles() throws IOException {

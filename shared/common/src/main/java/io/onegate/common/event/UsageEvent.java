@@ -67,6 +67,11 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
     return UsageEventCodec.encode(this);
   }
 
+  /** The wire form as UTF-8 bytes (what the journal and Kafka carry), without an intermediate String. */
+  public byte[] encodeUtf8() {
+    return UsageEventCodec.encodeUtf8(this);
+  }
+
   /** Reads the wire form; see {@link UsageEventCodec#decode(String)}. */
   public static UsageEvent decode(String json) {
     return UsageEventCodec.decode(json);

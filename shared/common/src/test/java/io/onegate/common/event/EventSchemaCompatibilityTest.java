@@ -30,6 +30,7 @@ class EventSchemaCompatibilityTest {
     assertThat(UsageEventCodec.decode(wire.getBytes(StandardCharsets.UTF_8))).isEqualTo(e);
     if (UsageEvent.SCHEMA_VERSION == 1) {
       assertThat(e.encode()).as("the writer of this version writes exactly this").isEqualTo(wire);
+      assertThat(e.encodeUtf8()).isEqualTo(wire.getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -61,6 +62,7 @@ class EventSchemaCompatibilityTest {
     assertThat(a.errorCode()).isEqualTo("invalid_api_key");
     if (AttemptOutcome.SCHEMA_VERSION == 1) {
       assertThat(a.encode()).isEqualTo(wire);
+      assertThat(a.encodeUtf8()).isEqualTo(wire.getBytes(StandardCharsets.UTF_8));
     }
   }
 

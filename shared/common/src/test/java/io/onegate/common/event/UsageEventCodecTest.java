@@ -17,6 +17,7 @@ class UsageEventCodecTest {
   void encodesTheSameJsonAsTheObjectForm() {
     assertThat(new JsonObject(EVENT.encode())).isEqualTo(EVENT.toJson());
     assertThat(EVENT.encode()).isEqualTo(EVENT.toJson().encode());
+    assertThat(EVENT.encodeUtf8()).isEqualTo(EVENT.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
