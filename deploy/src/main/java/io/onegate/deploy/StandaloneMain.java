@@ -7,6 +7,7 @@ import io.onegate.common.config.Settings;
 import io.onegate.common.process.LogSetup;
 import io.onegate.common.process.ProcessMain;
 import io.onegate.common.process.ProcessRuntime;
+import io.onegate.common.process.Termination;
 import io.onegate.embedded.EmbeddedKafka;
 import io.onegate.embedded.EmbeddedPostgresServer;
 import io.onegate.gateway.GatewayApplication;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -93,12 +93,10 @@ public final class StandaloneMain {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("OneGate stopping");
-      standalone.stop();
+    Termination.install("OneGate", delayed -> {
+      ProcessMain.drainAndStop("OneGate", standalone.runtime(), standalone.apps(), delayed);
       closeAll(servers);
-      LOG.info("OneGate stopped");
-    }, "onegate-shutdown"));
+    });
     int port = ready.get(Settings.PORT);
     LOG.info("OneGate is ready in {} ms: console and API at http://localhost:{}/ , OpenAI-compatible relay at "
         + "http://localhost:{}/v1 ; first login root / 123456 (change it); data in {}",
@@ -130,10 +128,5 @@ public final class StandaloneMain {
 
   /** The running processes sharing one runtime. */
   private record Standalone(ProcessRuntime runtime, List<ProcessMain.Application> apps) {
-    void stop() {
-      ProcessRuntime.awaitQuietly(Future.join(apps.stream().map(ProcessMain.Application::stop).toList()),
-          Duration.ofSeconds(10));
-      runtime.closeBlocking(Duration.ofSeconds(15));
-    }
   }
 }

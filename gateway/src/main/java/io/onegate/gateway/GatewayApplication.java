@@ -53,7 +53,7 @@ public final class GatewayApplication implements ProcessMain.Application {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     return api.secretsConverted().compose(converted -> RelayRoutes.mount(router, runtime))
         .compose(relay -> HttpServerVerticle.deploy(runtime.vertx(), router, options,
-                runtime.config().get(Settings.PORT), instances)
+                runtime.config().get(Settings.PORT), instances, runtime.readiness()::draining)
             .map(servers -> new GatewayApplication(servers, api, relay)));
   }
 
@@ -64,5 +64,19 @@ public final class GatewayApplication implements ProcessMain.Application {
   @Override
   public Future<Void> stop() {
     return servers.close().eventually(relay::stop).eventually(managementApi::close);
+  }
+
+  @Override
+  public boolean acceptsClients() {
+    return true;
+  }
+
+  /**
+   * Closes the listeners, lets requests and streams in flight finish (at most {@code timeout}; their usage events
+   * are journaled as they settle), then returns the balance leases and flushes the event journal to Kafka.
+   */
+  @Override
+  public Future<Void> drain(java.time.Duration timeout) {
+    return servers.shutdown(timeout).eventually(relay::stop).eventually(managementApi::close);
   }
 }

@@ -3,7 +3,6 @@ package io.onegate.deploy.files;
 import io.onegate.common.config.Setting;
 import io.onegate.common.config.Settings;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import kafka.server.KafkaConfig;
@@ -14,17 +13,6 @@ import kafka.server.KafkaConfig;
  * {@code KAFKA_*} into broker properties, checked against Kafka's own broker configuration definition).
  */
 public final class EnvRules {
-  /**
-   * Settings named by the coordinator for issue 13 and declared by the parallel cluster branch (drain and topic
-   * replication). Accepted here with their agreed defaults only while {@link Settings} lacks them; once it declares
-   * them they are checked like every other setting, and this map can go.
-   */
-  public static final Map<String, String> PENDING_SETTINGS = Map.of(
-      "DRAIN_DELAY", "5",
-      "DRAIN_TIMEOUT", "30",
-      "KAFKA_REPLICATION_FACTOR", "1",
-      "KAFKA_MIN_INSYNC_REPLICAS", "1");
-
   /** Read by the JVM's {@code java} launcher itself (the images keep their heap flags there). */
   public static final Set<String> JVM_LAUNCHER = Set.of("JDK_JAVA_OPTIONS");
 
@@ -73,20 +61,17 @@ public final class EnvRules {
     return Images.targetOfImage(image).map(target -> ImageKind.ONEGATE);
   }
 
-  /** Whether {@code name} is a OneGate setting (or one of the pending ones), and its default. */
+  /** Whether {@code name} is a OneGate setting, and its default. */
   public static Optional<Setting<?>> setting(String name) {
     for (Setting<?> s : Settings.ALL) {
       if (s.name().equals(name)) {
         return Optional.of(s);
       }
     }
-    return PENDING_SETTINGS.containsKey(name)
-        ? Optional.of(new Setting<>(name, "integer >= 0", PENDING_SETTINGS.get(name), "pending", EnvRules::count,
-        false))
-        : Optional.empty();
+    return Optional.empty();
   }
 
-  /** The default of a setting (pending ones included). */
+  /** The default of a setting. */
   public static String defaultOf(String name) {
     return setting(name).map(Setting::defaultValue)
         .orElseThrow(() -> new IllegalArgumentException(name + " is not a setting"));
@@ -99,17 +84,5 @@ public final class EnvRules {
     }
     String rest = name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT);
     return Optional.of(rest.replace("___", "\u0000").replace("__", "-").replace("_", ".").replace("\u0000", "_"));
-  }
-
-  private static Integer count(String raw) {
-    try {
-      int value = Integer.parseInt(raw);
-      if (value < 0) {
-        throw new IllegalArgumentException("negative");
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a whole number");
-    }
   }
 }

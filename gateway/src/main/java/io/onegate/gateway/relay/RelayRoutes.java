@@ -50,13 +50,21 @@ public final class RelayRoutes {
   /** What {@link #mount} started, to stop on shutdown. */
   public record Mounted(RelayServices services, EventEmitter events, StateStore state, Vertx vertx,
                         long leaseTimer) {
+    /** How long a stop waits for Kafka to acknowledge the journaled events (the rest stays for the next start). */
+    static final Duration EVENT_FLUSH = Duration.ofSeconds(10);
+
+    /**
+     * Returns the balance leases, flushes the event journal to Kafka, stops the snapshots, the channel-hold view
+     * and the upstream client.
+     */
     public Future<Void> stop() {
       vertx.cancelTimer(leaseTimer);
       return services.balances().returnAll(vertx.getOrCreateContext())
-          .eventually(() -> {
-            events.close();
-            return state.stop();
-          })
+          .eventually(() -> vertx.executeBlocking(() -> {
+            events.close(EVENT_FLUSH);
+            return null;
+          }, false))
+          .eventually(state::stop)
           .eventually(() -> vertx.executeBlocking(() -> {
             services.holds().stop();
             return null;
@@ -77,29 +85,47 @@ public final class RelayRoutes {
                 .map(services -> {
                   mount(router, vertx, services, RelayMeters.on(runtime.metrics()), new BillingDashboard(services,
                       runtime.pg(), config.get(Settings.DEBUG) ? 0 : config.get(Settings.GLOBAL_API_RATE_LIMIT)));
+                  registerEventMeters(runtime, events);
                   return new Mounted(services, events, state, vertx, services.balances().startIdleReturn(vertx));
                 })));
   }
 
-  /** The node's Kafka event emitter and its spill file (blocking: call from a worker thread at start-up). */
-  static EventEmitter events(Config config) throws java.io.IOException {
-    // One spill file per node (nodes on one host may share DATA_DIR); a restarted node replays its own.
-    Path spillDir = config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
+  private static void registerEventMeters(ProcessRuntime runtime, EventEmitter events) {
+    io.micrometer.core.instrument.Gauge.builder("onegate_usage_events_pending", events, EventEmitter::pending)
+        .description("Event records journaled and not yet acknowledged by Kafka").register(runtime.metrics());
+    io.micrometer.core.instrument.FunctionCounter.builder("onegate_usage_events_delivered", events,
+        EventEmitter::delivered).register(runtime.metrics());
+    io.micrometer.core.instrument.FunctionCounter.builder("onegate_usage_emit_failures", events,
+        EventEmitter::emitFailures).description("Event records that could not be journaled (disk)")
+        .register(runtime.metrics());
+  }
+
+  /** This node's event journal: {@code USAGE_SPILL_DIR} (default {@code DATA_DIR/usage-spill}) / gateway-PORT. */
+  public static Path journalDir(Config config) {
+    return config.find(Settings.USAGE_SPILL_DIR).map(Path::of)
         .orElse(Path.of(config.get(Settings.DATA_DIR), "usage-spill"))
         .resolve("gateway-" + config.get(Settings.PORT));
+  }
+
+  /**
+   * The node's Kafka event emitter over its journal (blocking: call from a worker thread at start-up). One journal
+   * per node (nodes on one host may share DATA_DIR); a restarted node sends its own unacknowledged tail.
+   */
+  static EventEmitter events(Config config) throws java.io.IOException {
+    Path journalDir = journalDir(config);
     java.util.Map<String, Object> producer = KafkaSupport.producerProps(config, "onegate-gateway-events");
     // Events are not latency-critical: a long linger turns per-request sends into a few batches per second, so the
     // broker, the workers and the gateway's own producer thread wake up rarely instead of per request.
     producer.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG,
         config.get(Settings.USAGE_EVENT_LINGER_MS));
     producer.put(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-    return new EventEmitter(Topics.of(config), producer, spillDir, config.get(Settings.USAGE_QUEUE_CAPACITY),
-        Duration.ofSeconds(2));
+    return new EventEmitter(Topics.of(config), producer, journalDir, Duration.ofSeconds(2));
   }
 
   /**
    * The relay's services handing their events to {@code events} (the node's {@link EventEmitter}, or a test's
-   * recording sink). Blocking parts (token encodings, Hazelcast epoch and channel holds): call from a worker thread at start-up.
+   * recording sink). Blocking parts (token encodings, Hazelcast epoch and channel holds): call from a worker thread
+   * at start-up.
    */
   public static RelayServices services(ProcessRuntime runtime, StateStore state, UsageSink events) {
     Config config = runtime.config();

@@ -41,6 +41,7 @@ public final class TestInfra {
   private final EmbeddedPostgresServer postgres;
   private final EmbeddedKafka kafka;
   private final Path kafkaDir;
+  private final java.util.List<Path> dataDirs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private TestInfra() throws IOException {
     Optional<String> externalPg = Optional.ofNullable(System.getenv("ONEGATE_TEST_SQL_DSN")).filter(s -> !s.isBlank());
@@ -126,11 +127,24 @@ public final class TestInfra {
     env.put(Settings.HEALTH_WORKER_PORT.name(), "0");
     env.put(Settings.SESSION_SECRET.name(), "test-session-secret-" + runId);
     env.put(Settings.STARTUP_TIMEOUT.name(), "60");
+    env.put(Settings.DATA_DIR.name(), newDataDir().toString()); // the gateway's event journal, not the source tree
     env.putAll(overrides);
     return Config.of(env);
   }
 
+  /** A temporary directory for one config's DATA_DIR, deleted when the test JVM exits. */
+  private Path newDataDir() {
+    try {
+      Path dir = Files.createTempDirectory("onegate-test-data-");
+      dataDirs.add(dir);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private void stop() {
+    dataDirs.forEach(TestInfra::deleteQuietly);
     if (kafka != null) {
       try {
         kafka.close();

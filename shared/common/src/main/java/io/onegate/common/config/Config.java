@@ -20,6 +20,17 @@ public final class Config {
       setting.parse(raw.get(setting.name())).ifPresent(v -> parsed.put(setting.name(), v));
     }
     this.values = Map.copyOf(parsed);
+    checkCombinations();
+  }
+
+  /** Rules that involve two settings. */
+  private void checkCombinations() {
+    int replicas = get(Settings.KAFKA_REPLICATION_FACTOR);
+    int minInSync = get(Settings.KAFKA_MIN_INSYNC_REPLICAS);
+    if (minInSync > replicas) {
+      throw new ConfigException(Settings.KAFKA_MIN_INSYNC_REPLICAS.name() + "=" + minInSync + " is invalid: expected "
+          + "at most KAFKA_REPLICATION_FACTOR (" + replicas + ")");
+    }
   }
 
   /** Reads the process environment. */

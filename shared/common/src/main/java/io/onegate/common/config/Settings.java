@@ -82,6 +82,12 @@ public final class Settings {
       "Prefix of OneGate's Kafka topics (<prefix>usage, <prefix>attempts).", Settings::topicPrefix);
   public static final Setting<Integer> KAFKA_PARTITIONS = of("KAFKA_PARTITIONS", "integer 1-1024", "6",
       "Partitions of the topics OneGate creates when they do not exist.", intRange(1, 1024));
+  public static final Setting<Integer> KAFKA_REPLICATION_FACTOR = of("KAFKA_REPLICATION_FACTOR", "integer 1-16", "1",
+      "Replicas of each partition of the topics OneGate creates (3 on a production cluster of 3 or more brokers). "
+          + "Producers always use acks=all with idempotence.", intRange(1, 16));
+  public static final Setting<Integer> KAFKA_MIN_INSYNC_REPLICAS = of("KAFKA_MIN_INSYNC_REPLICAS", "integer 1-16",
+      "1", "min.insync.replicas of the topics OneGate creates: an event counts as written once this many replicas "
+          + "have it (2 with a replication factor of 3); at most KAFKA_REPLICATION_FACTOR.", intRange(1, 16));
   public static final Setting<String> HAZELCAST_CLUSTER_NAME = of("HAZELCAST_CLUSTER_NAME", "string", "onegate",
       "Hazelcast cluster name; every process of one deployment uses the same.", Parsers::string);
   public static final Setting<String> HAZELCAST_MEMBERS = of("HAZELCAST_MEMBERS", "host[:port] list",
@@ -134,6 +140,15 @@ public final class Settings {
   public static final Setting<Double> STARTUP_TIMEOUT = of("STARTUP_TIMEOUT", "seconds 1-600", "60",
       "How long a process waits for PostgreSQL, Kafka and Hazelcast before giving up at start.",
       doubleRange(1, 600));
+  public static final Setting<Integer> DRAIN_DELAY = of("DRAIN_DELAY", "integer seconds 0-300", "5",
+      "On SIGTERM a process answers /readyz with 503 at once but keeps accepting connections this many seconds, "
+          + "so a load balancer can take it out of rotation; then its listeners close (Ctrl-C skips the delay).",
+      intRange(0, 300));
+  public static final Setting<Integer> DRAIN_TIMEOUT = of("DRAIN_TIMEOUT", "integer seconds 0-3600", "30",
+      "After DRAIN_DELAY, how long requests and streams in flight get to finish before the process flushes its "
+          + "events to Kafka, returns its balance leases, leaves the cluster and exits 0. Orchestrators should "
+          + "allow DRAIN_DELAY + DRAIN_TIMEOUT + 15 s (Kubernetes terminationGracePeriodSeconds).",
+      intRange(0, 3600));
 
   // ---- Health worker (channel health: outcome rules, scheduled tests, notifications) --------------------------
   public static final Setting<Integer> CHANNEL_TEST_FREQUENCY_SECONDS = of("CHANNEL_TEST_FREQUENCY_SECONDS",
@@ -204,11 +219,9 @@ public final class Settings {
       "integer 1-100000", "2048", "Pooled keep-alive connections per upstream host and gateway node.",
       intRange(1, 100_000));
   public static final Setting<String> USAGE_SPILL_DIR = of("USAGE_SPILL_DIR", "directory path", null,
-      "Where the gateway appends usage events and attempt outcomes it could not hand to Kafka (replayed, then "
-          + "truncated, once Kafka is back). Unset: DATA_DIR/usage-spill.", Parsers::string);
-  public static final Setting<Integer> USAGE_QUEUE_CAPACITY = of("USAGE_QUEUE_CAPACITY", "integer 16-10000000",
-      "100000", "Events held in memory per gateway node while waiting for Kafka before they go to the spill file.",
-      intRange(16, 10_000_000));
+      "Where the gateway journals every usage event and attempt outcome before the request is answered (one "
+          + "subdirectory per node, gateway-<PORT>); records stay until Kafka acknowledged them and are replayed at "
+          + "start-up, so a killed node loses nothing. Unset: DATA_DIR/usage-spill.", Parsers::string);
   public static final Setting<Integer> USAGE_EVENT_LINGER_MS = of("USAGE_EVENT_LINGER_MS", "integer 0-5000", "200",
       "How long a gateway node collects usage events and attempt outcomes into one Kafka batch. Longer means fewer "
           + "wake-ups of the broker and the workers; events reach the billing worker that much later.",
@@ -235,12 +248,14 @@ public final class Settings {
       CHANNEL_TEST_FREQUENCY, SYNC_FREQUENCY, RELAY_TIMEOUT, GLOBAL_API_RATE_LIMIT, GLOBAL_WEB_RATE_LIMIT,
       CRITICAL_RATE_LIMIT, LOGIN_FAILURE_LIMIT, INITIAL_ROOT_TOKEN, INITIAL_ROOT_ACCESS_TOKEN, NODE_TYPE,
       FRONTEND_BASE_URL, DEBUG,
-      KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
+      KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PREFIX, KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR,
+      KAFKA_MIN_INSYNC_REPLICAS, HAZELCAST_CLUSTER_NAME, HAZELCAST_MEMBERS,
       HAZELCAST_INTERFACE,
       HAZELCAST_KUBERNETES_SERVICE_DNS,
       BIND_ADDRESS, ALLOWED_HOSTS, HAZELCAST_PORT, BILLING_WORKER_PORT, HEALTH_WORKER_PORT,
       METRICS_TOKEN, METRICS_PORT, METRICS_BIND_ADDRESS, DATA_DIR,
       EMBEDDED_POSTGRES_PORT, EMBEDDED_KAFKA_PORT, LOG_FORMAT, LOG_LEVEL, SQL_MAX_OPEN_CONNS, STARTUP_TIMEOUT,
+      DRAIN_DELAY, DRAIN_TIMEOUT,
       // health worker
       CHANNEL_TEST_FREQUENCY_SECONDS, TEST_PROMPT, HEALTH_TEST_MODEL, HEALTH_TEST_TIMEOUT, HEALTH_ERROR_RATE_WINDOW,
       HEALTH_ERROR_RATE_WINDOW_SECONDS, HEALTH_ERROR_RATE_MIN_SAMPLES, HEALTH_ERROR_RATE_THRESHOLD,
@@ -250,7 +265,7 @@ public final class Settings {
       // relay
 
       MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,
-      USAGE_SPILL_DIR, USAGE_QUEUE_CAPACITY, USAGE_EVENT_LINGER_MS, BALANCE_LEASE_MAX_QUOTA,
+      USAGE_SPILL_DIR, USAGE_EVENT_LINGER_MS, BALANCE_LEASE_MAX_QUOTA,
       // billing
       CHANNEL_UPDATE_FREQUENCY, LOG_RETENTION_DAYS, USAGE_DEDUP_RETENTION_DAYS);
 

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * The outcome of one upstream attempt (a request retried on two channels has two). Published by the gateway to
- * the attempts topic keyed by channel id, consumed by the health worker.
+ * the attempts topic keyed by channel id, consumed by the health worker. Versioned like {@link UsageEvent}: readers
+ * read every version, ignore unknown fields and default missing ones.
  *
  * @param source     "relay" for live traffic, "test" for a scheduled or manual channel test
  * @param httpStatus upstream status, or 0 when no response arrived (network error, timeout)
@@ -48,22 +49,29 @@ public record AttemptOutcome(int schemaVersion, String attemptId, String request
 
   /** The same fields as {@link #toJson}, written directly (hot path: one per upstream attempt). */
   public String encode() {
-    return io.onegate.common.json.JsonText.object(g -> {
-      g.writeNumberField("v", schemaVersion);
-      g.writeStringField("attempt_id", attemptId);
-      g.writeStringField("request_id", requestId);
-      g.writeNumberField("ts", occurredAtMillis);
-      g.writeNumberField("channel_id", channelId);
-      g.writeNumberField("channel_type", channelType);
-      g.writeStringField("model", model);
-      g.writeNumberField("http_status", httpStatus);
-      g.writeStringField("failure_class", failureClass.name());
-      g.writeStringField("error_code", errorCode);
-      g.writeNumberField("latency_ms", latencyMillis);
-      g.writeBooleanField("first_attempt", firstAttempt);
-      g.writeStringField("source", source);
-      g.writeNumberField("retry_after_ms", retryAfterMillis);
-    });
+    return io.onegate.common.json.JsonText.object(this::fields);
+  }
+
+  /** The same JSON as {@link #encode}, as UTF-8 bytes (what the journal and Kafka carry). */
+  public byte[] encodeUtf8() {
+    return io.onegate.common.json.JsonText.objectUtf8(this::fields);
+  }
+
+  private void fields(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+    g.writeNumberField("v", schemaVersion);
+    g.writeStringField("attempt_id", attemptId);
+    g.writeStringField("request_id", requestId);
+    g.writeNumberField("ts", occurredAtMillis);
+    g.writeNumberField("channel_id", channelId);
+    g.writeNumberField("channel_type", channelType);
+    g.writeStringField("model", model);
+    g.writeNumberField("http_status", httpStatus);
+    g.writeStringField("failure_class", failureClass.name());
+    g.writeStringField("error_code", errorCode);
+    g.writeNumberField("latency_ms", latencyMillis);
+    g.writeBooleanField("first_attempt", firstAttempt);
+    g.writeStringField("source", source);
+    g.writeNumberField("retry_after_ms", retryAfterMillis);
   }
 
   public static AttemptOutcome decode(String json) {

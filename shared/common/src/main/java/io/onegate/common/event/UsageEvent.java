@@ -6,7 +6,11 @@ import java.util.Objects;
 /**
  * One settled relay request: the fact the billing worker applies to the ledger exactly once (idempotent on
  * {@link #requestId}). Published to the usage topic keyed by {@link #userId} so one user's events stay in order.
- * Versioned JSON ({@link #SCHEMA_VERSION}); readers ignore unknown fields and refuse newer major versions.
+ * Versioned JSON ({@link #SCHEMA_VERSION}) that old and new processes share during a rolling upgrade: a new version
+ * only adds fields whose absence means the previous behaviour, and never changes a field's meaning; readers of any
+ * version read every version, ignoring fields they do not know and defaulting missing ones. (An incompatible change
+ * would be a new topic, never a new version on this one.) {@code src/test/resources/events} holds events as each
+ * version wrote them; the tests decode them.
  *
  * @param type             One API log type: 2 consume (others are written by /api directly)
  * @param quota            quota units charged (already priced by the gateway: ratios applied)
@@ -75,6 +79,11 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
     return UsageEventCodec.encode(this);
   }
 
+  /** The wire form as UTF-8 bytes (what the journal and Kafka carry), without an intermediate String. */
+  public byte[] encodeUtf8() {
+    return UsageEventCodec.encodeUtf8(this);
+  }
+
   /** Reads the wire form; see {@link UsageEventCodec#decode(String)}. */
   public static UsageEvent decode(String json) {
     return UsageEventCodec.decode(json);
@@ -82,10 +91,6 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
 
   public static UsageEvent fromJson(JsonObject j) {
     int version = j.getInteger("v", 1);
-    if (version > SCHEMA_VERSION) {
-      throw new IllegalArgumentException("usage event schema v" + version + " is newer than this reader (v"
-          + SCHEMA_VERSION + ")");
-    }
     return new UsageEvent(version, j.getString("request_id"), j.getLong("ts", 0L), j.getInteger("type", TYPE_CONSUME),
         j.getInteger("user_id", 0), j.getString("username"), j.getInteger("token_id", 0), j.getString("token_name"),
         j.getBoolean("token_unlimited", false), j.getInteger("channel_id", 0), j.getInteger("channel_type", 0),

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 
 /**
  * The wire form of {@link UsageEvent} with Jackson's streaming API: no intermediate map per record (the billing
  * worker decodes tens of thousands of events per second straight from Kafka's bytes). Same JSON as
  * {@link UsageEvent#toJson()}: same field names in the same order; the reader ignores unknown fields, treats a
- * missing or null field as its default, and refuses a newer schema version or a malformed document with
- * {@link IllegalArgumentException}.
+ * missing or null field as its default, reads every schema version (see {@link UsageEvent} for the rule that makes
+ * that safe) and refuses a malformed document with {@link IllegalArgumentException}.
  */
 public final class UsageEventCodec {
   private static final JsonFactory JSON = io.onegate.common.json.JsonText.FACTORY;
@@ -41,41 +39,42 @@ public final class UsageEventCodec {
 
   /** Encodes {@code e} as JSON (the fields of {@link UsageEvent#toJson()}, in that order). */
   public static String encode(UsageEvent e) {
-    StringWriter out = new StringWriter(512);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeNumberField("v", e.schemaVersion());
-      g.writeStringField("request_id", e.requestId());
-      g.writeNumberField("ts", e.occurredAtMillis());
-      g.writeNumberField("type", e.type());
-      g.writeNumberField("user_id", e.userId());
-      g.writeStringField("username", e.username());
-      g.writeNumberField("token_id", e.tokenId());
-      g.writeStringField("token_name", e.tokenName());
-      g.writeBooleanField("token_unlimited", e.tokenUnlimited());
-      g.writeNumberField("channel_id", e.channelId());
-      g.writeNumberField("channel_type", e.channelType());
-      g.writeStringField("group", e.group());
-      g.writeStringField("requested_model", e.requestedModel());
-      g.writeStringField("model", e.upstreamModel());
-      g.writeNumberField("prompt_tokens", e.promptTokens());
-      g.writeNumberField("completion_tokens", e.completionTokens());
-      g.writeNumberField("quota", e.quota());
-      g.writeNumberField("pre_consumed", e.preConsumed());
-      g.writeBooleanField("stream", e.stream());
-      g.writeNumberField("latency_ms", e.latencyMillis());
-      g.writeStringField("status", e.status());
-      g.writeNumberField("http_status", e.httpStatus());
-      g.writeStringField("content", e.content());
-      g.writeBooleanField("system_prompt_reset", e.systemPromptReset());
-      g.writeStringField("balance_epoch", e.balanceEpoch());
-      g.writeNumberField("user_quota_generation", e.userQuotaGeneration());
-      g.writeNumberField("token_quota_generation", e.tokenQuotaGeneration());
-      g.writeEndObject();
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
-    return out.toString();
+    return io.onegate.common.json.JsonText.object(g -> fields(g, e));
+  }
+
+  /** The same JSON as {@link #encode}, as UTF-8 bytes. */
+  public static byte[] encodeUtf8(UsageEvent e) {
+    return io.onegate.common.json.JsonText.objectUtf8(g -> fields(g, e));
+  }
+
+  private static void fields(JsonGenerator g, UsageEvent e) throws IOException {
+    g.writeNumberField("v", e.schemaVersion());
+    g.writeStringField("request_id", e.requestId());
+    g.writeNumberField("ts", e.occurredAtMillis());
+    g.writeNumberField("type", e.type());
+    g.writeNumberField("user_id", e.userId());
+    g.writeStringField("username", e.username());
+    g.writeNumberField("token_id", e.tokenId());
+    g.writeStringField("token_name", e.tokenName());
+    g.writeBooleanField("token_unlimited", e.tokenUnlimited());
+    g.writeNumberField("channel_id", e.channelId());
+    g.writeNumberField("channel_type", e.channelType());
+    g.writeStringField("group", e.group());
+    g.writeStringField("requested_model", e.requestedModel());
+    g.writeStringField("model", e.upstreamModel());
+    g.writeNumberField("prompt_tokens", e.promptTokens());
+    g.writeNumberField("completion_tokens", e.completionTokens());
+    g.writeNumberField("quota", e.quota());
+    g.writeNumberField("pre_consumed", e.preConsumed());
+    g.writeBooleanField("stream", e.stream());
+    g.writeNumberField("latency_ms", e.latencyMillis());
+    g.writeStringField("status", e.status());
+    g.writeNumberField("http_status", e.httpStatus());
+    g.writeStringField("content", e.content());
+    g.writeBooleanField("system_prompt_reset", e.systemPromptReset());
+    g.writeStringField("balance_epoch", e.balanceEpoch());
+    g.writeNumberField("user_quota_generation", e.userQuotaGeneration());
+    g.writeNumberField("token_quota_generation", e.tokenQuotaGeneration());
   }
 
   private static UsageEvent read(JsonParser p) throws IOException {
@@ -148,10 +147,6 @@ public final class UsageEventCodec {
     }
     if (p.currentToken() != JsonToken.END_OBJECT) {
       throw new IllegalArgumentException("truncated usage event");
-    }
-    if (version > UsageEvent.SCHEMA_VERSION) {
-      throw new IllegalArgumentException("usage event schema v" + version + " is newer than this reader (v"
-          + UsageEvent.SCHEMA_VERSION + ")");
     }
     return new UsageEvent(version, requestId, ts, type, userId, username, tokenId, tokenName, tokenUnlimited,
         channelId, channelType, group, requestedModel, model, promptTokens, completionTokens, quota, preConsumed,

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -43,13 +44,14 @@ public final class KafkaSupport {
     return Admin.create(props);
   }
 
-  /** Creates the topics that do not exist yet (replication 1 is raised to what the cluster allows by the broker). */
+  /**
+   * Creates the topics that do not exist yet, with {@code KAFKA_PARTITIONS} partitions, {@code
+   * KAFKA_REPLICATION_FACTOR} replicas and {@code min.insync.replicas = KAFKA_MIN_INSYNC_REPLICAS}. Existing topics
+   * are left as they are (changing a live topic's replication is an operator's reassignment, not a start-up step).
+   */
   public static Future<Void> ensureTopics(Admin admin, Config config) {
     Topics topics = Topics.of(config);
-    int partitions = config.get(Settings.KAFKA_PARTITIONS);
-    List<NewTopic> wanted = List.of(
-        new NewTopic(topics.usage(), partitions, (short) -1),
-        new NewTopic(topics.attempts(), partitions, (short) -1));
+    List<NewTopic> wanted = List.of(newTopic(topics.usage(), config), newTopic(topics.attempts(), config));
     Promise<Void> done = Promise.promise();
     admin.listTopics().names().whenComplete((names, error) -> {
       if (error != null) {
@@ -70,6 +72,14 @@ public final class KafkaSupport {
       });
     });
     return done.future();
+  }
+
+  /** One of OneGate's topics as the settings ask for it. */
+  static NewTopic newTopic(String name, Config config) {
+    return new NewTopic(name, config.get(Settings.KAFKA_PARTITIONS),
+        config.get(Settings.KAFKA_REPLICATION_FACTOR).shortValue())
+        .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+            String.valueOf(config.get(Settings.KAFKA_MIN_INSYNC_REPLICAS))));
   }
 
   /** Succeeds when the cluster answers a describe-cluster request. */

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Liveness ({@code /healthz}), readiness ({@code /readyz}) and Prometheus metrics ({@code /metrics}, unless they
  * have a server of their own: {@link MetricsEndpoint}) of a process, mounted on its router. Readiness is green only
- * when every dependency check succeeds.
+ * when every dependency check succeeds and the process is not draining (after SIGTERM it answers 503
+ * {@code {"status":"DRAINING"}} at once, without running the checks).
  */
 public final class ProcessEndpoints {
   private ProcessEndpoints() {
@@ -19,17 +20,24 @@ public final class ProcessEndpoints {
     router.get("/healthz").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/json")
         .end(new JsonObject().put("status", "UP").encode()));
-    router.get("/readyz").handler(ctx -> checks.run().onComplete(ar -> {
-      Map<String, String> results = ar.result();
-      boolean ready = results.values().stream().allMatch("UP"::equals);
-      JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN");
-      JsonObject details = new JsonObject();
-      results.forEach(details::put);
-      body.put("checks", details);
-      ctx.response().setStatusCode(ready ? 200 : 503)
-          .putHeader("content-type", "application/json")
-          .end(body.encode());
-    }));
+    router.get("/readyz").handler(ctx -> {
+      if (checks.draining()) {
+        ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("status", "DRAINING").encode());
+        return;
+      }
+      checks.run().onComplete(ar -> {
+        Map<String, String> results = ar.result();
+        boolean ready = results.values().stream().allMatch("UP"::equals);
+        JsonObject body = new JsonObject().put("status", ready ? "UP" : "DOWN");
+        JsonObject details = new JsonObject();
+        results.forEach(details::put);
+        body.put("checks", details);
+        ctx.response().setStatusCode(ready ? 200 : 503)
+            .putHeader("content-type", "application/json")
+            .end(body.encode());
+      });
+    });
     metrics.mountOn(router);
   }
 

@@ -9,15 +9,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** Named dependency checks (PostgreSQL, Kafka, Hazelcast …), each bounded by a timeout. */
+/**
+ * Named dependency checks (PostgreSQL, Kafka, Hazelcast …), each bounded by a timeout, and the process's draining
+ * flag: once {@link #startDraining} was called the process is not ready, whatever its dependencies say.
+ */
 public final class ReadinessChecks {
   private final Vertx vertx;
   private final Map<String, Supplier<Future<?>>> checks = new ConcurrentHashMap<>();
   private final long timeoutMs;
+  private volatile boolean draining;
 
   public ReadinessChecks(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+  }
+
+  /** The process is shutting down: readiness turns DOWN for good (a load balancer stops sending it traffic). */
+  public void startDraining() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
   }
 
   public ReadinessChecks add(String name, Supplier<Future<?>> check) {

@@ -17,6 +17,7 @@ class UsageEventCodecTest {
   void encodesTheSameJsonAsTheObjectForm() {
     assertThat(new JsonObject(EVENT.encode())).isEqualTo(EVENT.toJson());
     assertThat(EVENT.encode()).isEqualTo(EVENT.toJson().encode());
+    assertThat(EVENT.encodeUtf8()).isEqualTo(EVENT.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -54,9 +55,15 @@ class UsageEventCodecTest {
   }
 
   @Test
-  void refusesNewerVersionsWrongTypesAndGarbage() {
-    assertThatThrownBy(() -> UsageEvent.decode(new JsonObject().put("v", 2).put("request_id", "r").encode()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("newer");
+  void readsANewerVersionDuringARollingUpgrade() {
+    UsageEvent e = UsageEvent.decode(new JsonObject().put("v", 2).put("request_id", "r").put("quota", 3)
+        .put("added_in_v2", "x").encode());
+    assertThat(e.schemaVersion()).isEqualTo(2);
+    assertThat(e.quota()).isEqualTo(3);
+  }
+
+  @Test
+  void refusesWrongTypesAndGarbage() {
     assertThatThrownBy(() -> UsageEvent.decode("{\"request_id\":\"r\",\"quota\":\"12\"}"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> UsageEvent.decode("{\"request_id\":\"r\",\"quota\":-1}"))
