@@ -19,7 +19,8 @@ public record AttemptOutcome(int schemaVersion, String attemptId, String request
                              int channelId, int channelType, String model, int httpStatus,
                              FailureClass failureClass, String errorCode, long latencyMillis, boolean firstAttempt,
                              String source, long retryAfterMillis) {
-  public static final int SCHEMA_VERSION = 1;
+  /** 1: the first release; 2 adds {@code retry_after_ms}. */
+  public static final int SCHEMA_VERSION = 2;
 
   public AttemptOutcome {
     Objects.requireNonNull(attemptId, "attemptId");
@@ -83,8 +84,13 @@ public record AttemptOutcome(int schemaVersion, String attemptId, String request
       failure = FailureClass.UNKNOWN;
     }
     return new AttemptOutcome(j.getInteger("v", 1), j.getString("attempt_id"), j.getString("request_id"),
-        j.getLong("ts", 0L), j.getInteger("channel_id", 0), j.getInteger("channel_type", 0), j.getString("model"),
-        j.getInteger("http_status", 0), failure, j.getString("error_code"), j.getLong("latency_ms", 0L),
-        j.getBoolean("first_attempt", true), j.getString("source"), j.getLong("retry_after_ms", 0L));
+        longOr(j, "ts", 0), j.getInteger("channel_id", 0), j.getInteger("channel_type", 0), j.getString("model"),
+        j.getInteger("http_status", 0), failure, j.getString("error_code"), longOr(j, "latency_ms", 0),
+        j.getBoolean("first_attempt", true), j.getString("source"), longOr(j, "retry_after_ms", 0));
+  }
+
+  /** A number field, or {@code otherwise} when it is absent or null (a field another version may not write). */
+  private static long longOr(JsonObject j, String name, long otherwise) {
+    return j.getValue(name) instanceof Number n ? n.longValue() : otherwise;
   }
 }

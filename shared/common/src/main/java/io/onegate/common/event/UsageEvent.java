@@ -33,7 +33,8 @@ public record UsageEvent(int schemaVersion, String requestId, long occurredAtMil
                          long latencyMillis, String status, int httpStatus, String content,
                          boolean systemPromptReset, String balanceEpoch, long userQuotaGeneration,
                          long tokenQuotaGeneration) {
-  public static final int SCHEMA_VERSION = 1;
+  /** 1: the first release; 2 adds {@code user_quota_generation} and {@code token_quota_generation}. */
+  public static final int SCHEMA_VERSION = 2;
   public static final int TYPE_CONSUME = 2;
   /** A quota generation the event does not carry (older gateways): the charge applies as before generations. */
   public static final long UNKNOWN_GENERATION = -1;
