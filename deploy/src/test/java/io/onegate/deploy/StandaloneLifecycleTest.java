@@ -1,5 +1,6 @@
 package io.onegate.deploy;
 
+import static io.onegate.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onegate.embedded.FreePorts;
@@ -71,9 +72,10 @@ class StandaloneLifecycleTest {
     assertThat(query(pgPort, "SELECT value FROM options WHERE key = 'LifecycleTestMarker'")).isEqualTo(marker);
     thirdRun.destroy();
     assertThat(thirdRun.waitFor(40, TimeUnit.SECONDS)).isTrue();
-    assertThat(ProcessHandle.allProcesses()
+    // the embedded PostgreSQL's processes exit a moment after the launcher's stop returned
+    eventually(Duration.ofSeconds(15), () -> assertThat(ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains(dataDir.toString())).orElse(false))
-        .count()).as("no process left on the data directory after a clean stop").isZero();
+        .count()).as("no process left on the data directory after a clean stop").isZero());
   }
 
   private Process launch(Map<String, String> env, Path log) throws IOException {
