@@ -23,7 +23,8 @@ final class AuthenticateFilter implements RelayFilter {
       caller = auth.authenticate(ctx.snapshot(), ctx.headers().get("Authorization"),
           clientIp.resolve(ctx.peerAddress(), ctx.headers().get("X-Forwarded-For")));
     } catch (Refusal refused) {
-      return Future.succeededFuture(refused.result());
+      RelayResult result = refused.result();
+      return Future.succeededFuture(refused.who() == null ? result : result.withContext(ctx.withCaller(refused.who())));
     }
     return next.proceed(ctx.withCaller(caller));
   }

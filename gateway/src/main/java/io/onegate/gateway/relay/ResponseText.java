@@ -5,7 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The generated text of a non-stream OpenAI answer, for estimating completion tokens when usage is missing. */
+/**
+ * The generated text of a non-stream OpenAI answer, for estimating completion tokens when usage is missing: content,
+ * reasoning, and the names and arguments of tool calls and of a legacy {@code function_call}.
+ */
 final class ResponseText {
   private ResponseText() {
   }
@@ -32,8 +35,8 @@ final class ResponseText {
             if (choice.getValue("text") instanceof String t) {
               sb.append(t);
             }
-            if (choice.getValue("message") instanceof JsonObject m && m.getValue("content") instanceof String t) {
-              sb.append(t);
+            if (choice.getValue("message") instanceof JsonObject m) {
+              message(m, sb);
             }
           }
         }
@@ -41,6 +44,34 @@ final class ResponseText {
       return sb.toString();
     } catch (RuntimeException e) {
       return "";
+    }
+  }
+
+  private static void message(JsonObject m, StringBuilder sb) {
+    if (m.getValue("content") instanceof String t) {
+      sb.append(t);
+    }
+    if (m.getValue("reasoning_content") instanceof String t) {
+      sb.append(t);
+    }
+    if (m.getValue("tool_calls") instanceof JsonArray calls) {
+      for (Object o : calls) {
+        if (o instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
+          function(fn, sb);
+        }
+      }
+    }
+    if (m.getValue("function_call") instanceof JsonObject fn) {
+      function(fn, sb);
+    }
+  }
+
+  private static void function(JsonObject fn, StringBuilder sb) {
+    if (fn.getValue("name") instanceof String name) {
+      sb.append(name);
+    }
+    if (fn.getValue("arguments") instanceof String args) {
+      sb.append(args);
     }
   }
 }

@@ -40,15 +40,20 @@ public final class TokenAuthenticator {
     if (token == null) {
       throw new Refusal(GatewayError.INVALID_API_KEY);
     }
-    checkToken(token);
-    if (!token.subnets().isEmpty() && (clientIp == null || !IpRange.anyContains(token.subnets(), clientIp))) {
-      throw new Refusal(GatewayError.IP_NOT_ALLOWED, token.subnetText());
-    }
     UserRecord user = snapshot.users().get(token.userId());
-    if (user == null || !user.enabled()) {
-      throw new Refusal(GatewayError.USER_DISABLED);
+    Caller known = user == null ? null : new Caller(token, user, 0);
+    try {
+      checkToken(token);
+      if (!token.subnets().isEmpty() && (clientIp == null || !IpRange.anyContains(token.subnets(), clientIp))) {
+        throw new Refusal(GatewayError.IP_NOT_ALLOWED, token.subnetText());
+      }
+      if (user == null || !user.enabled()) {
+        throw new Refusal(GatewayError.USER_DISABLED);
+      }
+      return new Caller(token, user, pin == null ? 0 : pinnedChannel(snapshot, user, pin));
+    } catch (Refusal refused) {
+      throw refused.by(known);
     }
-    return new Caller(token, user, pin == null ? 0 : pinnedChannel(snapshot, user, pin));
   }
 
   private void checkToken(TokenRecord token) {
