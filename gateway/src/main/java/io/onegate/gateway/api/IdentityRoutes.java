@@ -179,7 +179,10 @@ final class IdentityRoutes {
     String token = TokenKeys.hex(api.random(), 32);
     return api.pg().preparedQuery("UPDATE users SET access_token = $2 WHERE id = $1")
         .execute(Tuple.of(call.principal().id(), token))
-        .map(rows -> token);
+        .map(rows -> {
+          api.notice(ChangeNotice.Kind.USER, call.principal().id()); // the relay accepts an admin's access token
+          return token;
+        });
   }
 
   private Future<?> affCode(ApiCall call) {

@@ -7,12 +7,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Everything a relayed request reads, as one immutable value: tokens by key, users, channels, the ability index,
- * options and the price book. Replaced whole (copy-on-write) by {@link StateStore}; readers never lock.
+ * Everything a relayed request reads, as one immutable value: tokens by key, users, administrators by the digest
+ * of their access token ({@link AccessTokens}), channels, the ability index, options and the price book. Replaced
+ * whole (copy-on-write) by {@link StateStore}; readers never lock.
  */
 public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenRecord> tokensById,
-                       Map<Integer, UserRecord> users, Map<Integer, Channel> channels, AbilityIndex abilities,
-                       Options options, PriceBook prices) {
+                       Map<Integer, UserRecord> users, Map<String, UserRecord> adminsByAccessToken,
+                       Map<Integer, Channel> channels, AbilityIndex abilities, Options options, PriceBook prices) {
 
   public static Snapshot of(Iterable<TokenRecord> tokens, Iterable<UserRecord> users, Iterable<Channel> channels,
                             Options options) {
@@ -26,8 +27,19 @@ public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenR
     users.forEach(u -> userMap.put(u.id(), u));
     Map<Integer, Channel> channelMap = new HashMap<>();
     channels.forEach(c -> channelMap.put(c.id(), c));
-    return new Snapshot(byKey, byId, userMap, channelMap, AbilityIndex.build(channelMap.values()), options,
-        PriceBook.from(options));
+    return new Snapshot(byKey, byId, userMap, admins(userMap), channelMap, AbilityIndex.build(channelMap.values()),
+        options, PriceBook.from(options));
+  }
+
+  /** The administrators that have an access token, by its digest. */
+  private static Map<String, UserRecord> admins(Map<Integer, UserRecord> users) {
+    Map<String, UserRecord> admins = new HashMap<>();
+    users.values().forEach(u -> {
+      if (u.accessTokenDigest() != null && u.admin()) {
+        admins.put(u.accessTokenDigest(), u);
+      }
+    });
+    return admins;
   }
 
   public Snapshot withToken(int id, TokenRecord token) {
@@ -41,7 +53,7 @@ public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenR
       byKey.put(token.key(), token);
       byId.put(token.id(), token);
     }
-    return new Snapshot(byKey, byId, users, channels, abilities, options, prices);
+    return new Snapshot(byKey, byId, users, adminsByAccessToken, channels, abilities, options, prices);
   }
 
   public Snapshot withUser(int id, UserRecord user) {
@@ -51,7 +63,7 @@ public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenR
     } else {
       copy.put(id, user);
     }
-    return new Snapshot(tokensByKey, tokensById, copy, channels, abilities, options, prices);
+    return new Snapshot(tokensByKey, tokensById, copy, admins(copy), channels, abilities, options, prices);
   }
 
   public Snapshot withChannel(int id, Channel channel) {
@@ -61,10 +73,12 @@ public record Snapshot(Map<String, TokenRecord> tokensByKey, Map<Integer, TokenR
     } else {
       copy.put(id, channel);
     }
-    return new Snapshot(tokensByKey, tokensById, users, copy, AbilityIndex.build(copy.values()), options, prices);
+    return new Snapshot(tokensByKey, tokensById, users, adminsByAccessToken, copy, AbilityIndex.build(copy.values()),
+        options, prices);
   }
 
   public Snapshot withOptions(Options newOptions) {
-    return new Snapshot(tokensByKey, tokensById, users, channels, abilities, newOptions, PriceBook.from(newOptions));
+    return new Snapshot(tokensByKey, tokensById, users, adminsByAccessToken, channels, abilities, newOptions,
+        PriceBook.from(newOptions));
   }
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
 public final class SnapshotLoader {
   private static final String TOKEN_COLUMNS = "id, user_id, key, status, name, expired_time, remain_quota, "
       + "unlimited_quota, models, subnet, quota_generation";
-  private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\", quota_generation";
+  private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\", quota_generation, "
+      + "access_token";
 
   private final Pool pg;
   private final ChannelRepository channels;
@@ -69,8 +70,13 @@ public final class SnapshotLoader {
         IpRange.parseList(subnet), subnet, r.getLong("quota_generation"));
   }
 
+  /** The user row; an administrator's access token is kept only as its digest (the relay accepts it as a key). */
   static UserRecord user(Row r) {
-    return new UserRecord(r.getInteger("id"), r.getString("username"), r.getInteger("role"), r.getInteger("status"),
-        r.getLong("quota"), r.getString("group"), r.getLong("quota_generation"));
+    String accessToken = r.getString("access_token");
+    int role = r.getInteger("role");
+    String digest = role >= UserRecord.ROLE_ADMIN && accessToken != null && !accessToken.isBlank()
+        ? AccessTokens.digest(accessToken.trim()) : null;
+    return new UserRecord(r.getInteger("id"), r.getString("username"), role, r.getInteger("status"),
+        r.getLong("quota"), r.getString("group"), r.getLong("quota_generation"), digest);
   }
 }
