@@ -288,14 +288,7 @@ class AiProxyCompatibilityTest {
     if (channel != null) {
       b.header("Aiproxy-Channel", String.valueOf(channel));
     }
-    try {
-      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(b);
   }
 
   private static JsonObject find(JsonArray channels, int id) {
@@ -336,8 +329,12 @@ class AiProxyCompatibilityTest {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
+    return send(b);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

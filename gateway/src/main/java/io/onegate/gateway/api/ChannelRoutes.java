@@ -94,7 +94,8 @@ public final class ChannelRoutes {
     return load(call.id("id")).map(this::json);
   }
 
-  private Future<Row> load(int id) {
+  /** The channel row (every column of One API's channel), or a not-found refusal. */
+  public Future<Row> load(int id) {
     return api.pg().preparedQuery("SELECT " + COLUMNS + " FROM channels WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {

@@ -36,7 +36,7 @@ final class ResponseText {
               sb.append(t);
             }
             if (choice.getValue("message") instanceof JsonObject m) {
-              message(m, sb);
+              io.onegate.providers.support.OpenAiBodies.appendGenerated(m, sb);
             }
           }
         }
@@ -44,34 +44,6 @@ final class ResponseText {
       return sb.toString();
     } catch (RuntimeException e) {
       return "";
-    }
-  }
-
-  private static void message(JsonObject m, StringBuilder sb) {
-    if (m.getValue("content") instanceof String t) {
-      sb.append(t);
-    }
-    if (m.getValue("reasoning_content") instanceof String t) {
-      sb.append(t);
-    }
-    if (m.getValue("tool_calls") instanceof JsonArray calls) {
-      for (Object o : calls) {
-        if (o instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
-          function(fn, sb);
-        }
-      }
-    }
-    if (m.getValue("function_call") instanceof JsonObject fn) {
-      function(fn, sb);
-    }
-  }
-
-  private static void function(JsonObject fn, StringBuilder sb) {
-    if (fn.getValue("name") instanceof String name) {
-      sb.append(name);
-    }
-    if (fn.getValue("arguments") instanceof String args) {
-      sb.append(args);
     }
   }
 }

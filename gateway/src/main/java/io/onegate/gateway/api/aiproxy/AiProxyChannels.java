@@ -80,7 +80,7 @@ final class AiProxyChannels {
   /** {@code GET /api/channel/:id}. */
   Future<?> get(ApiCall call) {
     int id = call.id("id");
-    return Paging.perUnit(api).compose(perUnit -> load(id).map(row -> json(row, perUnit)));
+    return Paging.perUnit(api).compose(perUnit -> channels.load(id).map(row -> json(row, perUnit)));
   }
 
   /** {@code POST /api/channel/}: one channel per key line (AI Proxy's rule too); answers the first {id}. */
@@ -99,18 +99,18 @@ final class AiProxyChannels {
   Future<?> update(ApiCall call) {
     int id = call.id("id");
     JsonObject in = object(call);
-    return load(id).compose(stored -> {
+    return channels.load(id).compose(stored -> {
       JsonObject body = oneApi(in, null, stored);
       body.put("id", id);
       return channels.update(Body.of(body), call.principal());
-    }).compose(v -> Paging.perUnit(api).compose(perUnit -> load(id).map(row -> json(row, perUnit))));
+    }).compose(v -> Paging.perUnit(api).compose(perUnit -> channels.load(id).map(row -> json(row, perUnit))));
   }
 
   /** {@code POST /api/channel/:id/status {status}}: 1 enabled, 2 disabled. */
   Future<?> status(ApiCall call) {
     int id = call.id("id");
     int status = statusOf(object(call).getValue("status"));
-    return load(id).compose(stored -> setStatus(id, status, stored, call)).map(v -> null);
+    return channels.load(id).compose(stored -> setStatus(id, status, stored, call)).map(v -> null);
   }
 
   /** {@code POST /api/channels/batch_status {ids, status}}. */
@@ -119,7 +119,7 @@ final class AiProxyChannels {
     int status = statusOf(in.getValue("status"));
     Future<Void> chain = Future.succeededFuture();
     for (int id : ids(in)) {
-      chain = chain.compose(v -> load(id).compose(stored -> setStatus(id, status, stored, call)).mapEmpty());
+      chain = chain.compose(v -> channels.load(id).compose(stored -> setStatus(id, status, stored, call)).mapEmpty());
     }
     return chain.map(v -> null);
   }
@@ -154,7 +154,7 @@ final class AiProxyChannels {
     if (model.isBlank() || model.length() > 255) {
       throw ApiException.badRequest("the model to test is missing");
     }
-    return load(id).compose(row -> tester.test(id, Optional.of(model))).map(result -> {
+    return channels.load(id).compose(row -> tester.test(id, Optional.of(model))).map(result -> {
       JsonObject data = new JsonObject().put("channel_id", id).put("model", result.modelName())
           .put("actual_model", result.modelName()).put("took", result.timeSeconds())
           .put("success", result.success()).put("response", result.message()).put("code", result.success() ? 200 : 0)
@@ -297,15 +297,7 @@ final class AiProxyChannels {
 
 
 
-  private Future<Row> load(int id) {
-    return api.pg().preparedQuery("SELECT " + COLUMNS + " FROM channels WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("channel #" + id + " does not exist (record not found)");
-          }
-          return rows.iterator().next();
-        });
-  }
+
 
 
   private JsonArray list(RowSet<Row> rows, double perUnit) {

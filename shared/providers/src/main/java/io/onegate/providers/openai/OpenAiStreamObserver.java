@@ -50,33 +50,8 @@ public final class OpenAiStreamObserver implements StreamTranslator {
     if (choice.getValue("text") instanceof String s) {
       text.append(s);
     }
-    if (!(choice.getValue("delta") instanceof JsonObject delta)) {
-      return;
-    }
-    if (delta.getValue("content") instanceof String s) {
-      text.append(s);
-    }
-    if (delta.getValue("reasoning_content") instanceof String s) {
-      text.append(s);
-    }
-    if (delta.getValue("tool_calls") instanceof JsonArray calls) {
-      for (Object o : calls) {
-        if (o instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
-          function(fn);
-        }
-      }
-    }
-    if (delta.getValue("function_call") instanceof JsonObject fn) {
-      function(fn); // the legacy functions API streams the same name and arguments without tool_calls
-    }
-  }
-
-  private void function(JsonObject fn) {
-    if (fn.getValue("name") instanceof String name) {
-      text.append(name);
-    }
-    if (fn.getValue("arguments") instanceof String args) {
-      text.append(args);
+    if (choice.getValue("delta") instanceof JsonObject delta) {
+      OpenAiBodies.appendGenerated(delta, text);
     }
   }
 
