@@ -80,28 +80,32 @@ final class Dispatcher {
   UpstreamClient.Limits limits(io.onegate.common.domain.Channel channel, long requestStartNanos) {
     long whole = upstream.relayTimeout().isZero() ? UpstreamClient.Limits.NONE
         : requestStartNanos + upstream.relayTimeout().toNanos();
+    boolean own = channelFirstByte(channel) != null;
     long firstByteSeconds = firstByteSeconds(channel, upstream.firstByteTimeout().toSeconds());
     long firstByte = firstByteSeconds == 0 ? UpstreamClient.Limits.NONE
         : System.nanoTime() + firstByteSeconds * 1_000_000_000L;
-    return new UpstreamClient.Limits(firstByte, limitName(channel.config().containsKey(FIRST_BYTE_KEY)
-        ? "first_byte_timeout of channel " + channel.id() : "UPSTREAM_FIRST_BYTE_TIMEOUT", firstByteSeconds * 1000),
-        whole, limitName("RELAY_TIMEOUT", upstream.relayTimeout().toMillis()));
+    return new UpstreamClient.Limits(firstByte, limitName(own ? "first_byte_timeout of channel " + channel.id()
+        : "UPSTREAM_FIRST_BYTE_TIMEOUT", firstByteSeconds * 1000), whole,
+        limitName("RELAY_TIMEOUT", upstream.relayTimeout().toMillis()));
   }
 
   /** The channel's {@code first_byte_timeout} (seconds, in its config JSON) when set and valid, else the setting. */
   static long firstByteSeconds(io.onegate.common.domain.Channel channel, long setting) {
+    Long own = channelFirstByte(channel);
+    return own == null ? setting : own;
+  }
+
+  private static Long channelFirstByte(io.onegate.common.domain.Channel channel) {
     String own = channel.config().get(FIRST_BYTE_KEY);
-    if (own != null) {
-      try {
-        long seconds = Long.parseLong(own.trim());
-        if (seconds >= 0 && seconds <= 86_400) {
-          return seconds;
-        }
-      } catch (NumberFormatException ignored) {
-        // not a number: the setting applies
-      }
+    if (own == null) {
+      return null;
     }
-    return setting;
+    try {
+      long seconds = Long.parseLong(own.trim());
+      return seconds >= 0 && seconds <= 86_400 ? seconds : null;
+    } catch (NumberFormatException e) {
+      return null; // not a number: the setting applies
+    }
   }
 
   /** "RELAY_TIMEOUT = 5 s": the limit and its value, as a timeout's message names it. */

@@ -366,6 +366,7 @@ class ConsolePagesTest {
     // error rows (type 6) apart from consume rows, with their HTTP status
     new Select(browser.driver.findElement(By.name("type"))).selectByValue("6");
     browser.driver.findElement(By.cssSelector("[data-testid=log-filters] button[type=submit]")).click();
+    browser.awaitText(By.cssSelector("[data-testid=log-table] tbody"), "upstream could not be reached");
     awaitRows("log-table", 1);
     assertThat(browser.driver.findElement(By.cssSelector("[data-testid=log-table] tbody .badge.status")).getText())
         .isEqualTo("502");
