@@ -1,16 +1,15 @@
 package io.onegate.billing.ledger;
 
-import io.onegate.common.event.UsageEvent;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What one flush changes in the ledger: per user (quota used, requests, the charge by generation), per token (quota
- * used, the charge by generation) and per channel quota used, and the consume-log rows to insert. Produced by
+ * used, the charge by generation) and per channel quota used, and the log rows to insert (consume and error rows). Produced by
  * {@link UsageAggregator#fold}; maps are sorted by id so rows are locked in one order by every worker.
  */
 public record LedgerDelta(Map<Integer, UserDelta> users, Map<Integer, TokenDelta> tokens,
-                          Map<Integer, Long> channels, List<UsageEvent> logs) {
+                          Map<Integer, Long> channels, List<LogRow> logs) {
 
   /** Quota used, requests made and what may be charged to the balance, for one user. */
   public record UserDelta(long quota, int requests, Charge charge) {

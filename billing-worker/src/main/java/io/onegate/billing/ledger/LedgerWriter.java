@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Writes one {@link PendingBatch} as ONE PostgreSQL transaction: claims the request ids in {@code usage_applied}
  * (unique on request id and second), applies only the newly claimed events as relative updates of users, tokens and
  * channels ({@link LedgerUpdates}: a balance is charged only for usage admitted under its current quota
- * generation), bulk-inserts their consume logs, and stores the consumed offsets. Either all of it commits or none.
+ * generation), bulk-inserts their log rows (consume and error rows), and stores the consumed offsets. Either all of it commits or none.
  * Each statement handles the whole batch (arrays through {@code unnest}), so a flush costs a handful of round
  * trips whatever its size.
  */
@@ -50,9 +50,9 @@ public final class LedgerWriter {
       + "FROM unnest($1::int[], $2::bigint[]) AS d(id, q) WHERE c.id = d.id";
   private static final String LOGS = "INSERT INTO logs (user_id, created_at, type, content, username, token_name, "
       + "model_name, quota, prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream, "
-      + "system_prompt_reset, token_id) SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::text[], "
-      + "$5::varchar[], $6::varchar[], $7::varchar[], $8::bigint[], $9::int[], $10::int[], $11::int[], "
-      + "$12::varchar[], $13::bigint[], $14::bool[], $15::bool[], $16::int[])";
+      + "system_prompt_reset, token_id, http_status, failure_class) SELECT * FROM unnest($1::int[], $2::bigint[], "
+      + "$3::int[], $4::text[], $5::varchar[], $6::varchar[], $7::varchar[], $8::bigint[], $9::int[], $10::int[], "
+      + "$11::int[], $12::varchar[], $13::bigint[], $14::bool[], $15::bool[], $16::int[], $17::int[], $18::varchar[])";
   private static final String OFFSETS = "INSERT INTO consumer_offsets (consumer_group, topic, partition, "
       + "next_offset) SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS x(p, o) "
       + "ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset";
@@ -223,16 +223,16 @@ public final class LedgerWriter {
   }
 
   /**
-   * Inserts the consume logs grouped by user (arrival order kept within a user): consecutive rows then land on the
+   * Inserts the log rows grouped by user (arrival order kept within a user): consecutive rows then land on the
    * same leaf pages of the per-user indexes (user_id, username), about 15% cheaper than arrival order.
    */
-  private Future<Void> insertLogs(SqlConnection conn, List<UsageEvent> unsorted) {
+  private Future<Void> insertLogs(SqlConnection conn, List<LogRow> unsorted) {
     int n = unsorted.size();
     if (n == 0) {
       return Future.succeededFuture();
     }
-    List<UsageEvent> logs = new ArrayList<>(unsorted);
-    logs.sort(java.util.Comparator.comparingInt(UsageEvent::userId));
+    List<LogRow> logs = new ArrayList<>(unsorted);
+    logs.sort(java.util.Comparator.comparingInt(LogRow::userId));
     Integer[] user = new Integer[n];
     Long[] created = new Long[n];
     Integer[] type = new Integer[n];
@@ -249,27 +249,31 @@ public final class LedgerWriter {
     Boolean[] stream = new Boolean[n];
     Boolean[] reset = new Boolean[n];
     Integer[] token = new Integer[n];
+    Integer[] status = new Integer[n];
+    String[] failure = new String[n];
     for (int i = 0; i < n; i++) {
-      UsageEvent e = logs.get(i);
-      user[i] = e.userId();
-      created[i] = occurredAt(e);
-      type[i] = e.type() == 0 ? UsageEvent.TYPE_CONSUME : e.type();
-      content[i] = e.content();
-      username[i] = cut(e.username(), 64);
-      tokenName[i] = cut(e.tokenName(), 64);
-      model[i] = cut(e.requestedModel().isEmpty() ? e.upstreamModel() : e.requestedModel(), 255);
-      quota[i] = e.quota();
-      prompt[i] = (int) Math.min(Integer.MAX_VALUE, e.promptTokens());
-      completion[i] = (int) Math.min(Integer.MAX_VALUE, e.completionTokens());
-      channel[i] = e.channelId();
-      requestId[i] = requestId(e);
-      elapsed[i] = e.latencyMillis();
-      stream[i] = e.stream();
-      reset[i] = e.systemPromptReset();
-      token[i] = e.tokenId();
+      LogRow r = logs.get(i);
+      user[i] = r.userId();
+      created[i] = r.createdAt();
+      type[i] = r.type();
+      content[i] = r.content();
+      username[i] = cut(r.username(), 64);
+      tokenName[i] = cut(r.tokenName(), 64);
+      model[i] = cut(r.modelName(), 255);
+      quota[i] = r.quota();
+      prompt[i] = (int) Math.min(Integer.MAX_VALUE, r.promptTokens());
+      completion[i] = (int) Math.min(Integer.MAX_VALUE, r.completionTokens());
+      channel[i] = r.channelId();
+      requestId[i] = r.requestId();
+      elapsed[i] = r.elapsedMillis();
+      stream[i] = r.stream();
+      reset[i] = r.systemPromptReset();
+      token[i] = r.tokenId();
+      status[i] = r.httpStatus();
+      failure[i] = cut(r.failureClass(), 32);
     }
     return conn.preparedQuery(LOGS).execute(args(user, created, type, content, username, tokenName, model, quota,
-        prompt, completion, channel, requestId, elapsed, stream, reset, token)).mapEmpty();
+        prompt, completion, channel, requestId, elapsed, stream, reset, token, status, failure)).mapEmpty();
   }
 
   private Future<Void> storeOffsets(SqlConnection conn, Map<Integer, Long> offsets) {

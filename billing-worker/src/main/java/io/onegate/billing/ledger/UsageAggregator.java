@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Pure fold of usage events into ledger deltas. Every event counts once for its user (quota used, one request, and
- * the balance charge by quota generation), its token (used quota, and the remaining-quota charge by generation;
- * unlimited tokens accumulate used quota too, fixing One API's Q7) and its channel; it becomes one consume-log row
- * when consume logs are on. Ids ≤ 0 (no user/token/channel) are skipped. The ledger deltas never depend on
- * {@code logConsume}.
+ * Pure fold of usage events into ledger deltas. Every billed event (type 2) counts once for its user (quota used,
+ * one request, and the balance charge by quota generation), its token (used quota, and the remaining-quota charge by
+ * generation; unlimited tokens accumulate used quota too, fixing One API's Q7) and its channel; it becomes one
+ * consume-log row when consume logs are on. An error event (type 6: nothing delivered or refused) changes no balance
+ * and counts no request. Every failure an event carries becomes one error row (whatever {@code logConsume} says:
+ * One API's LogConsumeEnabled turns off consume logs only). Ids ≤ 0 (no user/token/channel) are skipped. The ledger
+ * deltas never depend on {@code logConsume}.
  */
 public final class UsageAggregator {
   private UsageAggregator() {
@@ -25,8 +27,12 @@ public final class UsageAggregator {
     Map<Integer, long[]> users = new HashMap<>();
     Map<Integer, long[]> tokens = new HashMap<>();
     Map<Integer, long[]> channels = new HashMap<>();
-    List<UsageEvent> logs = new ArrayList<>(logConsume ? events.size() : 0);
+    List<LogRow> logs = new ArrayList<>(logConsume ? events.size() : 0);
     for (UsageEvent e : events) {
+      e.errors().forEach(failure -> logs.add(LogRow.error(e, failure)));
+      if (!e.consume()) {
+        continue;
+      }
       if (e.userId() > 0) {
         long[] u = users.computeIfAbsent(e.userId(), k -> newAccount(2));
         u[0] += e.quota();
@@ -42,7 +48,7 @@ public final class UsageAggregator {
         channels.computeIfAbsent(e.channelId(), k -> new long[1])[0] += e.quota();
       }
       if (logConsume) {
-        logs.add(e);
+        logs.add(LogRow.consume(e));
       }
     }
     Map<Integer, LedgerDelta.UserDelta> userDeltas = new TreeMap<>();
@@ -78,7 +84,7 @@ public final class UsageAggregator {
   }
 
   /**
-   * Quota to release from the live balances' pending part: the events reserved in {@code epoch} (the current one)
+   * Quota to release from the live balances' pending part: the billed events reserved in {@code epoch} (the current one)
    * and under the account's generation after the flush ({@code userGenerations}, {@code tokenGenerations}: id →
    * the row's quota_generation; events without a generation count as current), per user and per limited token.
    * Events of an older epoch were never pending in this cluster state, and those of an older generation were dropped
@@ -89,7 +95,7 @@ public final class UsageAggregator {
     Map<Integer, Long> users = new TreeMap<>();
     Map<Integer, Long> tokens = new TreeMap<>();
     for (UsageEvent e : events) {
-      if (!epoch.equals(e.balanceEpoch())) {
+      if (!epoch.equals(e.balanceEpoch()) || !e.consume()) {
         continue;
       }
       if (e.userId() > 0 && current(e.userQuotaGeneration(), userGenerations.get(e.userId()))) {

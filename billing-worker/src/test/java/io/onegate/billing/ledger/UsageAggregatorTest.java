@@ -2,6 +2,7 @@ package io.onegate.billing.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onegate.common.event.AttemptError;
 import io.onegate.common.event.UsageEvent;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,7 +54,43 @@ class UsageAggregatorTest {
         Map.entry(11, new LedgerDelta.TokenDelta(7, legacy(7))), Map.entry(20, new LedgerDelta.TokenDelta(0, legacy(0))),
         Map.entry(30, new LedgerDelta.TokenDelta(40, legacy(40))));
     assertThat(delta.channels()).containsExactly(Map.entry(100, 57L), Map.entry(200, 25L), Map.entry(300, 40L));
-    assertThat(delta.logs()).containsExactlyElementsOf(EVENTS);
+    assertThat(delta.logs()).extracting(LogRow::requestId).containsExactly("a", "b", "c", "d", "e", "f");
+    assertThat(delta.logs()).allSatisfy(r -> assertThat(r.type()).isEqualTo(UsageEvent.TYPE_CONSUME));
+  }
+
+  @Test
+  void failuresBecomeErrorRowsAndAnErrorEventChangesNoBalance() {
+    AttemptError timeout = new AttemptError(100, 1, "gpt-4o-mini", 504, "TIMEOUT", "upstream_timeout",
+        "The upstream did not answer in time", 30_000);
+    AttemptError badRequest = new AttemptError(200, 1, "gpt-4o-mini", 400, "BAD_REQUEST", "context_length_exceeded",
+        "too long", 12);
+    UsageEvent retried = withErrors(event("g", 1, 10, false, 200, 30, EPOCH), UsageEvent.TYPE_CONSUME,
+        List.of(timeout));
+    UsageEvent failed = withErrors(event("h", 2, 20, false, 200, 0, EPOCH), UsageEvent.TYPE_ERROR,
+        List.of(timeout, badRequest));
+    LedgerDelta delta = UsageAggregator.fold(List.of(retried, failed), true);
+    assertThat(delta.users()).as("the failed request is no request and charges nothing")
+        .containsExactly(Map.entry(1, new LedgerDelta.UserDelta(30, 1, legacy(30))));
+    assertThat(delta.tokens()).containsOnlyKeys(10);
+    assertThat(delta.channels()).containsExactly(Map.entry(200, 30L));
+    assertThat(delta.logs()).extracting(LogRow::requestId, LogRow::type, LogRow::channelId, LogRow::httpStatus,
+        LogRow::failureClass, LogRow::quota).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("g", UsageEvent.TYPE_ERROR, 100, 504, "TIMEOUT", 0L),
+            org.assertj.core.groups.Tuple.tuple("g", UsageEvent.TYPE_CONSUME, 200, 0, "", 30L),
+            org.assertj.core.groups.Tuple.tuple("h", UsageEvent.TYPE_ERROR, 100, 504, "TIMEOUT", 0L),
+            org.assertj.core.groups.Tuple.tuple("h", UsageEvent.TYPE_ERROR, 200, 400, "BAD_REQUEST", 0L));
+    assertThat(delta.logs().get(3).content()).isEqualTo("400 BAD_REQUEST context_length_exceeded: too long");
+    assertThat(UsageAggregator.fold(List.of(retried, failed), false).logs())
+        .as("LogConsumeEnabled off drops consume rows only").extracting(LogRow::type)
+        .containsOnly(UsageEvent.TYPE_ERROR).hasSize(3);
+  }
+
+  private static UsageEvent withErrors(UsageEvent e, int type, List<AttemptError> errors) {
+    return new UsageEvent(e.schemaVersion(), e.requestId(), e.occurredAtMillis(), type, e.userId(), e.username(),
+        e.tokenId(), e.tokenName(), e.tokenUnlimited(), e.channelId(), e.channelType(), e.group(),
+        e.requestedModel(), e.upstreamModel(), e.promptTokens(), e.completionTokens(), e.quota(), e.preConsumed(),
+        e.stream(), e.latencyMillis(), e.status(), e.httpStatus(), e.content(), e.systemPromptReset(),
+        e.balanceEpoch(), e.userQuotaGeneration(), e.tokenQuotaGeneration(), errors);
   }
 
   @Test

@@ -1,8 +1,11 @@
 package io.onegate.gateway.api;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Predicate;
 
 /** Registers management routes: authentication at a minimum role, then the action, answered as an envelope. */
 public final class ApiRouter {
@@ -52,13 +55,32 @@ public final class ApiRouter {
     add(method, path, minRole, action, method != HttpMethod.GET);
   }
 
-  /** Registers {@code path}; a path ending in "/" is also served without it (One API's UI uses both). */
-  private void add(HttpMethod method, String path, int minRole, Action action, boolean changesState) {
-    var handler = Envelope.of(ctx -> {
+  /**
+   * A route that answers only the requests {@code when} accepts; others go on to the next matching route. For two
+   * APIs sharing a path (AI Proxy's and One API's {@code /api/channel/}): the accepting one is registered first.
+   */
+  public void when(HttpMethod method, String path, Predicate<RoutingContext> when, int minRole, Action action) {
+    var handler = handler(minRole, action, method != HttpMethod.GET);
+    router.route(method, path).handler(ctx -> {
+      if (when.test(ctx)) {
+        handler.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  private Handler<RoutingContext> handler(int minRole, Action action, boolean changesState) {
+    return Envelope.of(ctx -> {
       Future<Principal> caller = minRole == PUBLIC ? Future.succeededFuture(null)
           : auth.authenticate(ctx, minRole, changesState);
       return caller.compose(p -> action.run(new ApiCall(ctx, p)));
     });
+  }
+
+  /** Registers {@code path}; a path ending in "/" is also served without it (One API's UI uses both). */
+  private void add(HttpMethod method, String path, int minRole, Action action, boolean changesState) {
+    var handler = handler(minRole, action, changesState);
     router.route(method, path).handler(handler);
     if (path.endsWith("/") && path.length() > 1) {
       router.route(method, path.substring(0, path.length() - 1)).handler(handler);

@@ -21,8 +21,10 @@ import java.util.Optional;
  * Channel administration ({@code /api/channel/...}, admin). Keys are stored encrypted ({@code KeyCipher}) and
  * never returned: list and get carry {@code key_masked} instead; root alone reads a key through
  * {@code GET /api/channel/:id/key} (audited). Abilities (group × model) are rebuilt in the channel's transaction.
+ * The writes ({@link #create}, {@link #update}, {@link #delete}) take One API's request shape; the AI Proxy admin API
+ * ({@code api.aiproxy}) translates its own shape to it, so channels have one write path.
  */
-final class ChannelRoutes {
+public final class ChannelRoutes {
   private static final String COLUMNS = "id, type, key, status, name, weight, created_time, test_time, "
       + "response_time, base_url, other, balance, balance_updated_time, models, \"group\", used_quota, model_mapping, "
       + "priority, config, system_prompt";
@@ -34,14 +36,14 @@ final class ChannelRoutes {
   private final ChannelTester tester;
   private final BalanceRefresher balances;
 
-  ChannelRoutes(ApiContext api, ModelCatalog catalog, ChannelTester tester, BalanceRefresher balances) {
+  public ChannelRoutes(ApiContext api, ModelCatalog catalog, ChannelTester tester, BalanceRefresher balances) {
     this.api = api;
     this.catalog = catalog;
     this.tester = tester;
     this.balances = balances;
   }
 
-  void mount(ApiRouter r) {
+  public void mount(ApiRouter r) {
     r.get("/api/channel/", Roles.ADMIN, this::list);
     r.get("/api/channel/search", Roles.ADMIN, this::search);
     r.get("/api/channel/models", Roles.ADMIN, this::catalogue);
@@ -53,10 +55,10 @@ final class ChannelRoutes {
     r.post("/api/channel/rekey", Roles.ROOT, this::rekey);
     r.post("/api/channel/unpriced", Roles.ADMIN, this::unpriced);
     r.get("/api/channel/:id", Roles.ADMIN, this::get);
-    r.post("/api/channel/", Roles.ADMIN, this::create);
-    r.put("/api/channel/", Roles.ADMIN, this::update);
+    r.post("/api/channel/", Roles.ADMIN, call -> create(call.body(), call.principal()));
+    r.put("/api/channel/", Roles.ADMIN, call -> update(call.body(), call.principal()));
     r.delete("/api/channel/disabled", Roles.ADMIN, this::deleteDisabled);
-    r.delete("/api/channel/:id", Roles.ADMIN, this::delete);
+    r.delete("/api/channel/:id", Roles.ADMIN, call -> delete(call.id("id"), call.principal()));
     r.get("/api/models", Roles.COMMON, call -> {
       JsonObject out = new JsonObject();
       catalog.byType().forEach((type, models) -> out.put(String.valueOf(type), new JsonArray(models)));
@@ -92,7 +94,8 @@ final class ChannelRoutes {
     return load(call.id("id")).map(this::json);
   }
 
-  private Future<Row> load(int id) {
+  /** The channel row (every column of One API's channel), or a not-found refusal. */
+  public Future<Row> load(int id) {
     return api.pg().preparedQuery("SELECT " + COLUMNS + " FROM channels WHERE id = $1").execute(Tuple.of(id))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -175,9 +178,11 @@ final class ChannelRoutes {
             .put("balance", balance)));
   }
 
-  /** {@code POST /api/channel/}: one channel per non-empty line of {@code key}, all in one transaction. */
-  private Future<?> create(ApiCall call) {
-    Body body = call.body();
+  /**
+   * {@code POST /api/channel/}: one channel per non-empty line of {@code key}, all in one transaction; answers
+   * {@code {"ids": […]}}.
+   */
+  public Future<JsonObject> create(Body body, Principal me) {
     Fields f = Fields.read(body, true);
     List<String> keys = Arrays.stream(body.requiredString("key", 1 << 20).split("\n")).map(String::trim)
         .filter(s -> !s.isEmpty()).toList();
@@ -190,7 +195,6 @@ final class ChannelRoutes {
     if (keys.stream().anyMatch(k -> k.length() > 8192)) {
       throw ApiException.badRequest("a key line is too long (at most 8192 characters)");
     }
-    Principal me = call.principal();
     List<Integer> ids = new ArrayList<>();
     return api.pg().withTransaction(conn -> {
       Future<Void> chain = Future.succeededFuture();
@@ -219,9 +223,11 @@ final class ChannelRoutes {
     });
   }
 
-  /** {@code PUT /api/channel/}: partial; absent fields (and an empty or masked key) keep their values. */
-  private Future<?> update(ApiCall call) {
-    Body body = call.body();
+  /**
+   * {@code PUT /api/channel/}: partial; absent fields (and an empty or masked key) keep their values; answers the
+   * channel in One API's shape.
+   */
+  public Future<JsonObject> update(Body body, Principal me) {
     int id = (int) body.requiredInteger("id", 1, Integer.MAX_VALUE);
     Fields f = Fields.read(body, false);
     Optional<String> key = body.string("key", 8192).map(String::trim)
@@ -229,7 +235,6 @@ final class ChannelRoutes {
     if (key.isPresent() && key.get().contains("\n")) {
       throw ApiException.badRequest("key must be one line when updating a channel");
     }
-    Principal me = call.principal();
     return api.pg().withTransaction(conn -> conn.preparedQuery("SELECT id FROM channels WHERE id = $1 FOR UPDATE")
             .execute(Tuple.of(id))
             .compose(rows -> {
@@ -263,9 +268,8 @@ final class ChannelRoutes {
         });
   }
 
-  private Future<?> delete(ApiCall call) {
-    int id = call.id("id");
-    Principal me = call.principal();
+  /** {@code DELETE /api/channel/:id}. */
+  public Future<Void> delete(int id, Principal me) {
     return api.pg().withTransaction(conn -> conn.preparedQuery("DELETE FROM channels WHERE id = $1 RETURNING name")
             .execute(Tuple.of(id))
             .compose(rows -> {

@@ -191,7 +191,10 @@ final class IdentityRoutes {
     return api.pg().preparedQuery("UPDATE users SET access_token = NULL, access_token_digest = $2, "
             + "access_token_sealed = $3 WHERE id = $1")
         .execute(Tuple.of(call.principal().id(), stored.digest(), stored.sealed()))
-        .map(rows -> token);
+        .map(rows -> {
+          api.notice(ChangeNotice.Kind.USER, call.principal().id()); // the relay accepts an admin's access token
+          return token;
+        });
   }
 
   private Future<?> affCode(ApiCall call) {

@@ -12,12 +12,14 @@ import java.util.List;
 /**
  * Log queries ({@code /api/log/...}) with One API's filters. {@code logs} is partitioned by {@code created_at}, so
  * the time bounds, when given, go into the WHERE clause and prune partitions. Logs are written by the billing
- * worker (consume) and by this API (top-up, manage, system).
+ * worker (consume rows, type 2, and error rows, type 6: a failed attempt or a refused request, with its
+ * {@code http_status} and {@code failure_class}), the health worker (channel tests, type 5) and this API (top-up,
+ * manage, system).
  */
 final class LogRoutes {
   private static final String COLUMNS = "id, user_id, created_at, type, content, username, token_name, model_name, "
       + "quota, prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream, "
-      + "system_prompt_reset";
+      + "system_prompt_reset, http_status, failure_class";
   private final ApiContext api;
 
   LogRoutes(ApiContext api) {
@@ -154,7 +156,9 @@ final class LogRoutes {
           .put("request_id", r.getString("request_id"))
           .put("elapsed_time", r.getLong("elapsed_time"))
           .put("is_stream", r.getBoolean("is_stream"))
-          .put("system_prompt_reset", r.getBoolean("system_prompt_reset")));
+          .put("system_prompt_reset", r.getBoolean("system_prompt_reset"))
+          .put("http_status", r.getInteger("http_status"))
+          .put("failure_class", r.getString("failure_class")));
     }
     return out;
   }

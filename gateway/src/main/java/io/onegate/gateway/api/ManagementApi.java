@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * with an envelope), cluster-wide login limits ({@link LoginGuard}), a 2 MiB body limit, and a failure handler that
  * turns every error into an envelope (never a stack trace). The client address is the TCP peer, or the address
  * {@code X-Forwarded-For} names when the peer is one of {@code TRUSTED_PROXIES} ({@link ClientIp}; One API trusts
- * the header from anyone, quirk Q18).
+ * the header from anyone, quirk Q18). AI Proxy's admin API (FastGPT's channel management) is served
+ * beside it ({@code api.aiproxy}).
  */
 public final class ManagementApi {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
@@ -116,7 +117,12 @@ public final class ManagementApi {
         new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(PriceTables.groupRatios(o).keySet()))));
     new IdentityRoutes(api, guard, auth).mount(routes);
     new UserAdminRoutes(api, auth).mount(routes);
-    new ChannelRoutes(api, collaborators.models(), collaborators.tester(), collaborators.balances()).mount(routes);
+    ChannelRoutes channels = new ChannelRoutes(api, collaborators.models(), collaborators.tester(),
+        collaborators.balances());
+    // before One API's channel routes: AI Proxy's decide first on the paths both APIs share
+    io.onegate.gateway.api.aiproxy.AiProxyApi.mount(router, routes, api, channels, collaborators.tester(),
+        io.onegate.providers.registry.ProviderRegistry.defaults());
+    channels.mount(routes);
     new TokenRoutes(api).mount(routes);
     new LogRoutes(api).mount(routes);
     new RedemptionRoutes(api).mount(routes);

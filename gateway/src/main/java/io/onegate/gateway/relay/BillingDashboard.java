@@ -89,8 +89,9 @@ final class BillingDashboard {
     });
   }
 
+  /** The token's figures (DisplayTokenStatEnabled), else the owner's; an access token has no row: the owner's. */
   private Future<Figures> figures(Caller caller, boolean tokenStats) {
-    if (tokenStats) {
+    if (tokenStats && caller.token().id() > 0) {
       return pg.preparedQuery(
               "SELECT remain_quota, used_quota, unlimited_quota, expired_time FROM tokens WHERE id = $1")
           .execute(Tuple.of(caller.token().id()))

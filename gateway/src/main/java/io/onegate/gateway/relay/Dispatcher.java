@@ -23,10 +23,17 @@ import java.util.concurrent.TimeoutException;
  * the answer to the client (whole body, SSE stream, or binary audio stream) except its last write, which the
  * result's {@link ClientFinish} holds back for the settle step; on failure classifies it without writing anything,
  * so the caller may retry elsewhere. Never throws; stateless.
+ *
+ * <p>Timeouts (One API's meaning, docs/relay.md): {@code RELAY_TIMEOUT} bounds the whole request from its start
+ * (every attempt); {@code UPSTREAM_FIRST_BYTE_TIMEOUT} (or the channel's {@code first_byte_timeout}) bounds one
+ * attempt's wait for its first byte — the response head, and for a stream its first chunk;
+ * {@code STREAM_IDLE_TIMEOUT} applies only between the chunks of a started stream. Zero means none.
  */
 final class Dispatcher {
   private static final long MAX_BODY = 64L * 1024 * 1024;
   private static final long MAX_ERROR_BODY = 1024 * 1024;
+  /** A channel's own first-byte timeout in seconds, in its config JSON. */
+  static final String FIRST_BYTE_KEY = "first_byte_timeout";
 
   private final UpstreamClient upstream;
   private final CredentialCache credentials;
@@ -38,8 +45,12 @@ final class Dispatcher {
     this.estimator = estimator;
   }
 
+  /**
+   * One attempt of a request that started at {@code requestStartNanos} ({@link System#nanoTime()}: the
+   * RELAY_TIMEOUT deadline counts from there).
+   */
   Future<AttemptResult> attempt(ProviderAdaptor adaptor, AttemptSpec spec, RelayRequest request,
-                                ClientLink client, long promptEstimate) {
+                                ClientLink client, long promptEstimate, long requestStartNanos) {
     if (!adaptor.supports(spec.endpoint())) {
       return Future.succeededFuture(AttemptResult.failed(GatewayError.UPSTREAM_UNREACHABLE.failure(
           FailureClass.MODEL_UNAVAILABLE, "channel type " + spec.channel().type() + " does not serve "
@@ -48,9 +59,10 @@ final class Dispatcher {
     Future<String> credential = adaptor.credentialSource() == null
         ? Future.succeededFuture(spec.channel().key())
         : credentials.credential(spec.channel(), adaptor.credentialSource());
+    UpstreamClient.Limits limits = limits(spec.channel(), requestStartNanos);
     return credential
-        .compose(key -> send(adaptor.request(spec, request.body(), key), client))
-        .compose(call -> onResponse(adaptor, spec, request, client, call, promptEstimate),
+        .compose(key -> send(adaptor.request(spec, request.body(), key), limits, client))
+        .compose(call -> onResponse(adaptor, spec, request, client, call, promptEstimate, limits),
             err -> Future.succeededFuture(client.closed() ? AttemptResult.aborted(Usage.NONE)
                 : AttemptResult.failed(err instanceof CredentialException ce ? ce.failure() : networkFailure(err))))
         .onSuccess(result -> invalidateStaleCredential(adaptor, spec, result));
@@ -64,8 +76,45 @@ final class Dispatcher {
     }
   }
 
-  private Future<UpstreamCall> send(UpstreamRequest request, ClientLink client) {
-    Future<UpstreamCall> sent = upstream.send(request, reset -> client.onClose(reset));
+  /** The deadlines of an attempt starting now, of a request that started at {@code requestStartNanos}. */
+  UpstreamClient.Limits limits(io.onegate.common.domain.Channel channel, long requestStartNanos) {
+    long whole = upstream.relayTimeout().isZero() ? UpstreamClient.Limits.NONE
+        : requestStartNanos + upstream.relayTimeout().toNanos();
+    boolean own = channelFirstByte(channel) != null;
+    long firstByteSeconds = firstByteSeconds(channel, upstream.firstByteTimeout().toSeconds());
+    long firstByte = firstByteSeconds == 0 ? UpstreamClient.Limits.NONE
+        : System.nanoTime() + firstByteSeconds * 1_000_000_000L;
+    return new UpstreamClient.Limits(firstByte, limitName(own ? "first_byte_timeout of channel " + channel.id()
+        : "UPSTREAM_FIRST_BYTE_TIMEOUT", firstByteSeconds * 1000), whole,
+        limitName("RELAY_TIMEOUT", upstream.relayTimeout().toMillis()));
+  }
+
+  /** The channel's {@code first_byte_timeout} (seconds, in its config JSON) when set and valid, else the setting. */
+  static long firstByteSeconds(io.onegate.common.domain.Channel channel, long setting) {
+    Long own = channelFirstByte(channel);
+    return own == null ? setting : own;
+  }
+
+  private static Long channelFirstByte(io.onegate.common.domain.Channel channel) {
+    String own = channel.config().get(FIRST_BYTE_KEY);
+    if (own == null) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(own.trim());
+      return seconds >= 0 && seconds <= 86_400 ? seconds : null;
+    } catch (NumberFormatException e) {
+      return null; // not a number: the setting applies
+    }
+  }
+
+  /** "RELAY_TIMEOUT = 5 s": the limit and its value, as a timeout's message names it. */
+  static String limitName(String limit, long millis) {
+    return limit + " = " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms");
+  }
+
+  private Future<UpstreamCall> send(UpstreamRequest request, UpstreamClient.Limits limits, ClientLink client) {
+    Future<UpstreamCall> sent = upstream.send(request, limits, reset -> client.onClose(reset));
     // If the client leaves before the head arrives, the call is reset as soon as it exists.
     return sent.onSuccess(call -> {
       client.clearOnClose();
@@ -76,19 +125,21 @@ final class Dispatcher {
   }
 
   private Future<AttemptResult> onResponse(ProviderAdaptor adaptor, AttemptSpec spec, RelayRequest request,
-                                           ClientLink client, UpstreamCall call, long promptEstimate) {
+                                           ClientLink client, UpstreamCall call, long promptEstimate,
+                                           UpstreamClient.Limits limits) {
     int status = call.status();
     String contentType = call.headers().get("Content-Type");
     boolean jsonAnswer = contentType != null && contentType.startsWith("application/json");
     if (status < 200 || status >= 300 || (spec.stream() && jsonAnswer)) {
       return call.readAll(MAX_ERROR_BODY).map(body -> AttemptResult.failed(adaptor.classify(status, call.headers(),
-          body))).otherwise(err -> AttemptResult.failed(networkFailure(err)));
+          body))).otherwise(err -> AttemptResult.failed(networkFailure(err, call)));
     }
     if (spec.stream()) {
       StreamTranslator translator = adaptor.streamTranslator(spec);
       return new StreamRelay(client, call, translator, adaptor.passThrough(spec), adaptor.framing(spec),
           t -> streamUsage(spec, t, promptEstimate), io.vertx.core.Vertx.currentContext().owner(),
-          upstream.idleTimeout().toMillis()).run();
+          new StreamRelay.Timeouts(limits.firstByte(), limits.firstByteLimit(), upstream.idleTimeout().toMillis(),
+              limitName("STREAM_IDLE_TIMEOUT", upstream.idleTimeout().toMillis()))).run();
     }
     if (spec.endpoint() == Endpoint.AUDIO_SPEECH) {
       return binary(client, call, contentType);
@@ -113,7 +164,7 @@ final class Dispatcher {
       out.setStatusCode(status).putHeader("Content-Type", contentType == null ? "application/json" : contentType);
       return AttemptResult.delivered(status, usage, ClientFinish.of(() -> out.end(body)));
     }).otherwise(err -> client.closed() ? AttemptResult.aborted(Usage.NONE)
-        : AttemptResult.failed(networkFailure(err)));
+        : AttemptResult.failed(networkFailure(err, call)));
   }
 
   /** Audio speech: the binary body streams through with backpressure; billing does not depend on it. */
@@ -151,10 +202,10 @@ final class Dispatcher {
       call.finish();
       client.clearOnClose();
       if (!started[0]) {
-        done.tryComplete(AttemptResult.failed(networkFailure(err)));
+        done.tryComplete(AttemptResult.failed(networkFailure(err, call)));
       } else {
         out.reset();
-        done.tryComplete(AttemptResult.truncated(networkFailure(err), Usage.NONE, ClientFinish.NONE));
+        done.tryComplete(AttemptResult.truncated(networkFailure(err, call), Usage.NONE, ClientFinish.NONE));
       }
     });
     in.resume();
@@ -170,9 +221,22 @@ final class Dispatcher {
         Usage.Source.ESTIMATED);
   }
 
+  /** A failure while reading {@code call}'s body: a timeout when its deadline cut it. */
+  static UpstreamFailure networkFailure(Throwable err, UpstreamCall call) {
+    return call.expiredLimit() != null ? timeout(call.expiredLimit()) : networkFailure(err);
+  }
+
+  /** The failure of an attempt cut by {@code limit} ("RELAY_TIMEOUT = 5 s"). */
+  static UpstreamFailure timeout(String limit) {
+    return GatewayError.UPSTREAM_TIMEOUT.failure(FailureClass.TIMEOUT, limit);
+  }
+
   static UpstreamFailure networkFailure(Throwable err) {
-    if (err instanceof TimeoutException || (err.getCause() instanceof TimeoutException)) {
-      return GatewayError.UPSTREAM_TIMEOUT.failure(FailureClass.TIMEOUT);
+    if (err instanceof TimeoutException t) {
+      return timeout(t.getMessage());
+    }
+    if (err.getCause() instanceof TimeoutException t) {
+      return timeout(t.getMessage());
     }
     String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     return GatewayError.UPSTREAM_UNREACHABLE.failure(FailureClass.TRANSIENT, reason);

@@ -9,11 +9,23 @@ package io.onegate.gateway.relay;
 public final class Refusal extends RuntimeException {
   private final GatewayError error;
   private final transient Object[] args;
+  private transient Caller who;
 
   public Refusal(GatewayError error, Object... args) {
     super(error.name(), null, false, false);
     this.error = error;
     this.args = args;
+  }
+
+  /** This refusal of a known key and account (its error row names them). */
+  Refusal by(Caller caller) {
+    this.who = caller;
+    return this;
+  }
+
+  /** The refused caller when the key was known, else null. */
+  Caller who() {
+    return who;
   }
 
   public GatewayError error() {

@@ -3,7 +3,10 @@ package io.onegate.gateway.relay;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** The rest of the chain after a filter. {@link #of} builds the whole chain from filters in order. */
+/**
+ * The rest of the chain after a filter. {@link #of} builds the whole chain from filters in order; a refusal comes
+ * back carrying the context of the filter that refused ({@link RelayResult#withContext}).
+ */
 @FunctionalInterface
 public interface RelayChain {
   Future<RelayResult> proceed(RelayContext ctx);
@@ -21,7 +24,7 @@ public interface RelayChain {
     RelayFilter filter = filters.get(index);
     return ctx -> {
       try {
-        return filter.apply(ctx, next);
+        return filter.apply(ctx, next).map(r -> r.isRefusal() ? r.withContext(ctx) : r);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }

@@ -14,16 +14,19 @@ import org.slf4j.LoggerFactory;
  * {@link AuthenticateFilter} → {@link ParseFilter} → {@link RouteFilter} → {@link PriceFilter} →
  * {@link AdmitFilter} → {@link SettleFilter} → {@link RetryFilter} → {@link DispatchFilter}; then writes the error
  * for a refusal or a final upstream failure (successful answers were already written by the dispatcher and
- * finished by the settle step). Nothing on this path blocks or touches PostgreSQL.
+ * finished by the settle step), and hands a refusal before admission of a known caller to the {@link RefusalLog}
+ * (its error log row). Nothing on this path blocks or touches PostgreSQL.
  */
 final class RelayHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
 
   private final RelayServices s;
   private final RelayChain chain;
+  private final RefusalLog refusals;
 
   RelayHandler(RelayServices services) {
     this.s = services;
+    this.refusals = new RefusalLog(services.events(), services.clock());
     this.chain = RelayChain.of(List.of(new AuthenticateFilter(services), new ParseFilter(), new RouteFilter(),
         new PriceFilter(services), new AdmitFilter(services), new SettleFilter(services), new RetryFilter(services),
         new DispatchFilter(services)));
@@ -43,6 +46,7 @@ final class RelayHandler {
       }
       RelayResult result = ar.result();
       if (result.isRefusal()) {
+        refusals.refused(result.context(), result.refusal(), result.refusalArgs());
         ErrorResponses.write(ctx.response(), requestId, result.refusal(), result.refusalArgs());
       } else if (result.attempt().kind() == AttemptResult.Kind.FAILED) {
         UpstreamFailure f = result.attempt().failure();
@@ -53,7 +57,7 @@ final class RelayHandler {
               ? f.failureClass().name().toLowerCase(java.util.Locale.ROOT) : f.errorCode();
           ErrorResponses.write(ctx.response(), requestId, GatewayError.CHANNEL_CREDENTIAL_REFUSED, code);
         } else {
-          ErrorResponses.write(ctx.response(), requestId, f.httpStatus(), f.clientError());
+          ErrorResponses.write(ctx.response(), requestId, f);
         }
       }
     });

@@ -129,11 +129,7 @@ public final class RelayRoutes {
    */
   public static RelayServices services(ProcessRuntime runtime, StateStore state, UsageSink events) {
     Config config = runtime.config();
-    UpstreamClient upstream = new UpstreamClient(runtime.vertx(), new UpstreamClient.Settings(
-        Duration.ofSeconds(config.get(Settings.UPSTREAM_CONNECT_TIMEOUT)),
-        Duration.ofSeconds(config.get(Settings.STREAM_IDLE_TIMEOUT)),
-        Duration.ofSeconds(config.get(Settings.RELAY_TIMEOUT)),
-        config.get(Settings.UPSTREAM_MAX_CONNECTIONS)));
+    UpstreamClient upstream = new UpstreamClient(runtime.vertx(), UpstreamClient.Settings.relay(config));
     Clock clock = Clock.systemUTC();
     return new RelayServices(state, ProviderRegistry.defaults(), upstream,
         new CredentialCache(upstream, clock, Duration.ofMinutes(5)), new TokenEstimator(),

@@ -5,7 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The generated text of a non-stream OpenAI answer, for estimating completion tokens when usage is missing. */
+/**
+ * The generated text of a non-stream OpenAI answer, for estimating completion tokens when usage is missing: content,
+ * reasoning, and the names and arguments of tool calls and of a legacy {@code function_call}.
+ */
 final class ResponseText {
   private ResponseText() {
   }
@@ -32,8 +35,8 @@ final class ResponseText {
             if (choice.getValue("text") instanceof String t) {
               sb.append(t);
             }
-            if (choice.getValue("message") instanceof JsonObject m && m.getValue("content") instanceof String t) {
-              sb.append(t);
+            if (choice.getValue("message") instanceof JsonObject m) {
+              io.onegate.providers.support.OpenAiBodies.appendGenerated(m, sb);
             }
           }
         }

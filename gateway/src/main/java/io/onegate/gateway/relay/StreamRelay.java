@@ -36,8 +36,21 @@ import java.util.function.Function;
  *
  * <p>Billing rule (documented in docs): delivered → billed on the upstream's usage chunk, else on the prompt
  * estimate plus the tokens of the delivered text; nothing delivered → nothing billed.
+ *
+ * <p>Timeouts ({@link Timeouts}): until the first chunk, the attempt's first-byte deadline (if any); after it, the
+ * idle timeout between chunks. The deadline of the whole request is the {@link UpstreamCall}'s: it resets the call,
+ * which ends here as a timeout naming that limit.
  */
 final class StreamRelay {
+  /**
+   * @param firstChunk      deadline ({@link System#nanoTime()}) of the first chunk; {@code Long.MAX_VALUE}: none
+   * @param firstChunkLimit the limit that deadline comes from, as a timeout names it
+   * @param idleMillis      silence allowed between chunks once the stream has started
+   * @param idleLimit       that limit's name
+   */
+  record Timeouts(long firstChunk, String firstChunkLimit, long idleMillis, String idleLimit) {
+  }
+
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
   private static final int MAX_LINE = 16 * 1024 * 1024;
 
@@ -49,7 +62,7 @@ final class StreamRelay {
   private final Function<StreamTranslator, Usage> finalUsage;
   private final Promise<AttemptResult> result = Promise.promise();
   private final Vertx vertx;
-  private final long idleMillis;
+  private final Timeouts timeouts;
   private final Buffer held = Buffer.buffer();
   private boolean headersSent;
   private boolean sawDone;
@@ -57,9 +70,10 @@ final class StreamRelay {
   private SseParser sse;
   private NdjsonParser ndjson;
   private long idleTimer = -1;
+  private boolean started;
 
   StreamRelay(ClientLink client, UpstreamCall call, StreamTranslator translator, boolean passThrough,
-              Framing framing, Function<StreamTranslator, Usage> finalUsage, Vertx vertx, long idleMillis) {
+              Framing framing, Function<StreamTranslator, Usage> finalUsage, Vertx vertx, Timeouts timeouts) {
     this.client = client;
     this.call = call;
     this.translator = translator;
@@ -67,7 +81,7 @@ final class StreamRelay {
     this.framing = framing;
     this.finalUsage = finalUsage;
     this.vertx = vertx;
-    this.idleMillis = idleMillis;
+    this.timeouts = timeouts;
   }
 
   Future<AttemptResult> run() {
@@ -88,6 +102,7 @@ final class StreamRelay {
       if (result.future().isComplete()) {
         return;
       }
+      started = true;
       armIdle();
       sendHeaders(out);
       feed(chunk);
@@ -153,8 +168,8 @@ final class StreamRelay {
     if (result.future().isComplete()) {
       return;
     }
-    UpstreamFailure failure = err instanceof TimeoutException
-        ? GatewayError.UPSTREAM_TIMEOUT.failure(FailureClass.TIMEOUT)
+    UpstreamFailure failure = err instanceof TimeoutException t ? Dispatcher.timeout(t.getMessage())
+        : call.expiredLimit() != null ? Dispatcher.timeout(call.expiredLimit())
         : GatewayError.UPSTREAM_UNREACHABLE.failure(FailureClass.TRANSIENT, "stream interrupted");
     if (!headersSent) {
       result.tryComplete(AttemptResult.failed(failure));
@@ -166,12 +181,26 @@ final class StreamRelay {
       out.end();
     })));
   }
-  /** STREAM_IDLE_TIMEOUT between upstream chunks: the call is reset and reported as a timeout. */
+  /**
+   * The timer of the current wait: the first-byte deadline before the first chunk (none when unset), the idle
+   * timeout after each chunk. When it passes, the call is reset and reported as a timeout naming the limit.
+   */
   private void armIdle() {
     disarmIdle();
-    idleTimer = vertx.setTimer(idleMillis, id -> {
+    long delay;
+    String limit;
+    if (started) {
+      delay = timeouts.idleMillis();
+      limit = timeouts.idleLimit();
+    } else if (timeouts.firstChunk() != Long.MAX_VALUE) {
+      delay = Math.max(1, (timeouts.firstChunk() - System.nanoTime()) / 1_000_000);
+      limit = timeouts.firstChunkLimit();
+    } else {
+      return;
+    }
+    idleTimer = vertx.setTimer(delay, id -> {
       idleTimer = -1;
-      fail(new TimeoutException("no upstream bytes for " + idleMillis + " ms"));
+      fail(new TimeoutException(limit));
       call.cancel();
     });
   }

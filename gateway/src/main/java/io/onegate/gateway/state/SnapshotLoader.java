@@ -17,7 +17,8 @@ import java.util.Optional;
 public final class SnapshotLoader {
   private static final String TOKEN_COLUMNS = "id, user_id, key, key_digest, status, name, expired_time, "
       + "remain_quota, unlimited_quota, models, subnet, quota_generation";
-  private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\", quota_generation";
+  private static final String USER_COLUMNS = "id, username, role, status, quota, \"group\", quota_generation, "
+      + "access_token, access_token_digest";
 
   private final Pool pg;
   private final ChannelRepository channels;
@@ -33,7 +34,7 @@ public final class SnapshotLoader {
     Future<List<TokenRecord>> tokens = pg.query("SELECT " + TOKEN_COLUMNS + " FROM tokens").execute()
         .map(rows -> map(rows, this::token));
     Future<List<UserRecord>> users = pg.query("SELECT " + USER_COLUMNS + " FROM users").execute()
-        .map(rows -> map(rows, SnapshotLoader::user));
+        .map(rows -> map(rows, this::user));
     Future<List<Channel>> all = channels.loadAll();
     Future<Options> options = Options.load(pg);
     return Future.all(tokens, users, all, options)
@@ -47,7 +48,7 @@ public final class SnapshotLoader {
 
   public Future<Optional<UserRecord>> user(int id) {
     return pg.preparedQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id = $1").execute(Tuple.of(id))
-        .map(rows -> map(rows, SnapshotLoader::user).stream().findFirst());
+        .map(rows -> map(rows, this::user).stream().findFirst());
   }
 
   public Future<Optional<Channel>> channel(int id) {
@@ -80,8 +81,21 @@ public final class SnapshotLoader {
         IpRange.parseList(subnet), subnet, r.getLong("quota_generation"));
   }
 
-  static UserRecord user(Row r) {
-    return new UserRecord(r.getInteger("id"), r.getString("username"), r.getInteger("role"), r.getInteger("status"),
-        r.getLong("quota"), r.getString("group"), r.getLong("quota_generation"));
+  /**
+   * The user row; an administrator's access token is kept only as its digest (the relay accepts it as a key). A row
+   * not yet converted by {@code SecretsAtRest} has the plaintext token: its digest is computed here.
+   */
+  private UserRecord user(Row r) {
+    int role = r.getInteger("role");
+    String digest = null;
+    if (role >= UserRecord.ROLE_ADMIN) {
+      digest = r.getString("access_token_digest");
+      String plain = r.getString("access_token");
+      if (digest == null && plain != null && !plain.isBlank()) {
+        digest = vault.digest(plain.trim());
+      }
+    }
+    return new UserRecord(r.getInteger("id"), r.getString("username"), role, r.getInteger("status"),
+        r.getLong("quota"), r.getString("group"), r.getLong("quota_generation"), digest);
   }
 }

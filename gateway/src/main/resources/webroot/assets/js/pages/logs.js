@@ -1,5 +1,6 @@
 // Logs: admins read GET /api/log/ (all users), others GET /api/log/self/; the same filters go to the /stat
-// route for the quota total. Paging is on the server (p, 10 per page).
+// route for the quota total. Paging is on the server (p, 10 per page). Error rows (type 6: a failed attempt or a
+// refused request) show their HTTP status before the message.
 import { h, mount } from '../dom.js';
 import { get, qs } from '../api.js';
 import { t } from '../i18n.js';
@@ -13,7 +14,7 @@ export async function render(root, params, query) {
   const msg = formMessage();
   const total = h('p.total', { 'data-testid': 'log-total' });
   const body = h('div');
-  const type = h('select', { name: 'type' }, [0, 1, 2, 3, 4, 5].map((n) =>
+  const type = h('select', { name: 'type' }, [0, 1, 2, 3, 4, 5, 6].map((n) =>
     h('option', { value: n, selected: String(n) === (query.get('type') || '0') }, t('log.type.' + n))));
   const weekAgo = Math.floor(Date.now() / 1000) - 7 * 86400;
   const start = h('input', { name: 'start', type: 'datetime-local', value: query.get('start_timestamp') ? toLocalInput(Number(query.get('start_timestamp'))) : toLocalInput(weekAgo) });
@@ -62,7 +63,8 @@ export async function render(root, params, query) {
       [t('log.completion'), (l) => l.completion_tokens || 0],
       [t('log.quota'), (l) => quota(l.quota)],
       [t('log.elapsed'), (l) => (l.elapsed_time || 0) + (l.is_stream ? ' · ' + t('log.stream') : '')],
-      [t('log.content'), (l) => h('span.content', l.content || '')],
+      [t('log.content'), (l) => h('span.content', l.type === 6 && l.http_status
+        ? [h('span.badge.status', String(l.http_status)), ' ', l.content || ''] : l.content || '')],
     ].filter(Boolean), rows, { 'data-testid': 'log-table' }), pager(p, rows.length, (n) => { p = n; load(); }));
   }
 }

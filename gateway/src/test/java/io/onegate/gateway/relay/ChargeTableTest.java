@@ -203,7 +203,11 @@ class ChargeTableTest {
       });
       String id = served[0].getHeader(RequestIds.HEADER);
       UsageEvent free = usage.event(id);
-      assertThat(usage.events(List.of(id))).as("a refused request has no usage event").doesNotContainKey(refusedId);
+      UsageEvent refusal = usage.events(List.of(id, refusedId)).get(refusedId);
+      assertThat(refusal.type()).as("a refused request has no consume event, only its error event")
+          .isEqualTo(UsageEvent.TYPE_ERROR);
+      assertThat(refusal.quota()).isZero();
+      assertThat(refusal.errors()).singleElement().satisfies(e -> assertThat(e.code()).isEqualTo("model_not_priced"));
       assertThat(free.quota()).isZero();
       assertThat(free.promptTokens()).isEqualTo(1000);
       assertThat(free.content()).contains("unpriced model served free (SelfUseModeEnabled)");

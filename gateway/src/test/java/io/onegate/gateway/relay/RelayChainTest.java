@@ -27,7 +27,9 @@ class RelayChainTest {
           seen.add("never");
           return next.proceed(ctx);
         }));
-    assertThat(chain.proceed(CTX).result()).isSameAs(refused);
+    RelayResult result = chain.proceed(CTX).result();
+    assertThat(result.refusal()).isEqualTo(GatewayError.NO_CHANNEL);
+    assertThat(result.context()).as("the refusal carries the context of the filter that refused").isSameAs(CTX);
     assertThat(seen).containsExactly("first", "second");
   }
 

@@ -11,7 +11,6 @@ import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.PermissionDeniedException;
-import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.audio.AudioModel;
@@ -310,7 +309,7 @@ class RelayTest {
     assertThatThrownBy(() -> sdk("sk-" + key('c')).chat().completions().create(chat("gpt-4o-mini")))
         .isInstanceOf(UnauthorizedException.class).hasMessageContaining("expired");
     assertThatThrownBy(() -> sdk("sk-" + key('b')).chat().completions().create(chat("gpt-4o-mini")))
-        .isInstanceOf(RateLimitException.class).hasMessageContaining("quota is used up");
+        .isInstanceOf(UnauthorizedException.class).hasMessageContaining("quota is used up");
     assertThatThrownBy(() -> sdk("sk-" + key('d')).chat().completions().create(chat("tts-1")))
         .isInstanceOf(PermissionDeniedException.class).hasMessageContaining("may not use the model tts-1");
     assertThatThrownBy(() -> sdk("sk-" + key('e')).chat().completions().create(chat("gpt-4o-mini")))

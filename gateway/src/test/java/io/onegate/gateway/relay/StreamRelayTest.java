@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link StreamRelay} between a real client connection and a scripted upstream ({@link FakeServer}), with the
- * stream idle timeout at 300 ms: bytes passed through unchanged, {@code [DONE]} appended or kept, the end held back
+ * stream idle timeout and the first-byte timeout at 300 ms: bytes passed through unchanged, {@code [DONE]} appended or kept, the end held back
  * until the result's {@link ClientFinish} runs, idle cuts, client aborts, failures before any byte, and a
  * translated dialect's error inside its stream.
  */
@@ -52,6 +52,7 @@ class StreamRelayTest {
   private static volatile boolean passThrough;
   private static volatile Promise<Relayed> relayed;
   private static volatile long idleMillis = 300;
+  private static volatile long firstByteMillis = 300;
 
   /**
    * What the relay produced, the client response's state when it did (before the finish ran) and the bytes written
@@ -75,11 +76,14 @@ class StreamRelayTest {
       Promise<Relayed> done = relayed;
       Promise<Long> ended = Promise.promise();
       response.endHandler(v -> ended.tryComplete(response.bytesWritten()));
+      long firstChunk = System.nanoTime() + firstByteMillis * 1_000_000;
       upstream.send(new UpstreamRequest("POST", upstreamServer.baseUrl() + "/stream", Map.of(), Buffer.buffer()),
-              client::onClose)
+              UpstreamClient.Limits.UNBOUNDED, client::onClose)
           .compose(call -> new StreamRelay(client, call, translator.get(), passThrough,
               Framing.SSE, t -> t.usage().reported() ? t.usage()
-                  : new Usage(5, t.deliveredText().length(), Usage.Source.ESTIMATED), vertx, idleMillis).run())
+                  : new Usage(5, t.deliveredText().length(), Usage.Source.ESTIMATED), vertx,
+              new StreamRelay.Timeouts(firstChunk, "UPSTREAM_FIRST_BYTE_TIMEOUT = " + firstByteMillis + " ms",
+                  idleMillis, "STREAM_IDLE_TIMEOUT = " + idleMillis + " ms")).run())
           .onSuccess(result -> {
             done.tryComplete(new Relayed(result, response.ended(), response.bytesWritten(), ended.future()));
             result.finish().run();
@@ -156,17 +160,22 @@ class StreamRelayTest {
     assertThat(r.result().kind()).isEqualTo(AttemptResult.Kind.TRUNCATED);
     assertThat(r.result().failure().failureClass()).isEqualTo(FailureClass.TIMEOUT);
     String body = (String) out[1];
-    assertThat(body).startsWith(first).contains("upstream_timeout").doesNotContain("[DONE]");
+    assertThat(body).startsWith(first).contains("upstream_timeout").contains("STREAM_IDLE_TIMEOUT")
+        .doesNotContain("[DONE]");
     assertThat(r.writtenByTheFinish()).as("the error event waits for the finish")
         .isGreaterThanOrEqualTo(body.length() - first.length());
   }
 
   @Test
-  void anUpstreamQuietBeforeAnyByteFailsRetryablyWithNothingWritten() throws Exception {
+  void anUpstreamQuietBeforeAnyByteFailsRetryablyOnTheFirstByteTimeoutWithNothingWritten() throws Exception {
     Object[] out = relay(Answer.of(200, "text/event-stream", Buffer.buffer()).thenStall(),
         OpenAiStreamObserver::new, true);
     Relayed r = (Relayed) out[0];
     assertThat(r.result().kind()).isEqualTo(AttemptResult.Kind.FAILED);
+    assertThat(r.result().failure().failureClass()).isEqualTo(FailureClass.TIMEOUT);
+    assertThat(r.result().failure().clientError().getString("message"))
+        .as("the wait for the first chunk is the first-byte timeout's, not the idle timeout's")
+        .contains("UPSTREAM_FIRST_BYTE_TIMEOUT").doesNotContain("STREAM_IDLE_TIMEOUT");
     assertThat(r.result().failure().failureClass().retryOnAnotherChannel()).isTrue();
     assertThat(r.bytesAtResult()).isZero();
     assertThat(r.endedAtResult()).isFalse();

@@ -136,10 +136,10 @@ class TwoNodeTest {
     }
     await(Future.join(all));
     long ok = all.stream().filter(f -> f.result().statusCode() == 200).count();
-    long refused = all.stream().filter(f -> f.result().statusCode() == 429).count();
+    long refused = all.stream().filter(f -> f.result().statusCode() == 403).count();
     assertThat(ok).isEqualTo(3);
     assertThat(refused).isEqualTo(5);
-    assertThat(all.stream().filter(f -> f.result().statusCode() == 429).findFirst().get().result()
+    assertThat(all.stream().filter(f -> f.result().statusCode() == 403).findFirst().get().result()
         .bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("insufficient_user_quota");
   }
 }

@@ -9,6 +9,7 @@ import io.onegate.common.config.Settings;
 import io.onegate.common.crypto.KeyCipher;
 import io.onegate.common.domain.ChannelRepository;
 import io.onegate.common.error.FailureClass;
+import io.onegate.common.event.AttemptError;
 import io.onegate.common.event.AttemptOutcome;
 import io.onegate.common.event.UsageEvent;
 import io.onegate.common.process.ProcessRuntime;
@@ -48,8 +49,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The relay's per-request invariant as a table, over the real relay chain (real PostgreSQL for the snapshot, a
  * real Hazelcast member for the live balances) with a {@link RecordingUsageSink} instead of Kafka and scripted
  * fake upstreams ({@link FakeServer} answering OpenAI and DashScope cassettes): on every path, exactly one usage
- * event per admitted request, none for a request refused before dispatch, and exactly one attempt outcome per
- * upstream attempt. Each row also checks the ordering contract of {@code UsageSink}: when the usage event arrives
+ * event per admitted request — a consume event when something was delivered, an error event when nothing was —
+ * carrying one error row per failed attempt; one error event for a request refused before admission by a known
+ * key (none for an unknown key), and exactly one attempt outcome per upstream attempt. Each row also checks the ordering contract of {@code UsageSink}: when the usage event arrives
  * the client's response has not been finished (nothing of a non-stream body written, a stream's end held back).
  *
  * <p>Channels: two OpenAI channels at priority 10 (A1 also lists an unpriced model), one at priority 5 (B), a
@@ -114,7 +116,7 @@ class UsagePathTest {
             List.of()),
         new Row("refused: no channel", 'u', "gpt-4", false, false, List.of(), 503, null, List.of()),
         new Row("refused: unpriced model", 'u', "unpriced-model", false, false, List.of(), 400, null, List.of()),
-        new Row("refused: insufficient quota", 'p', "gpt-4o-mini", false, false, List.of(), 429, null, List.of()));
+        new Row("refused: insufficient quota", 'p', "gpt-4o-mini", false, false, List.of(), 403, null, List.of()));
   }
 
   private static Answer openAiError(int status, String type, String code) {
@@ -219,7 +221,27 @@ class UsagePathTest {
       assertThat(usage.quota() > 0).as("billed only what reached the client")
           .isEqualTo(!"failed".equals(row.usageStatus()));
       assertThat(usage.channelId()).isEqualTo(outcomes.get(outcomes.size() - 1).channelId());
+      assertThat(usage.type()).as("consume only when something was billed")
+          .isEqualTo("failed".equals(row.usageStatus()) ? UsageEvent.TYPE_ERROR : UsageEvent.TYPE_CONSUME);
+      List<FailureClass> failed = outcomes.stream().map(AttemptOutcome::failureClass)
+          .filter(c -> c != FailureClass.NONE && c != FailureClass.CLIENT_ABORTED).toList();
+      assertThat(usage.errors()).as("one error row per failed attempt, oldest first")
+          .extracting(e -> FailureClass.valueOf(e.failureClass())).containsExactlyElementsOf(failed);
+      assertThat(usage.errors()).extracting(e -> e.channelId())
+          .containsExactlyElementsOf(outcomes.stream().filter(o -> failed.contains(o.failureClass()))
+              .map(AttemptOutcome::channelId).toList());
       assertOrdering(row, answer);
+    } else if (row.key() != 'z') {
+      UsageEvent refused = SINK.takeUsage();
+      assertThat(refused.requestId()).isEqualTo(answer.requestId());
+      assertThat(refused.type()).isEqualTo(UsageEvent.TYPE_ERROR);
+      assertThat(refused.quota()).isZero();
+      assertThat(refused.status()).isEqualTo("refused");
+      assertThat(refused.errors()).singleElement().satisfies(e -> {
+        assertThat(e.failureClass()).isEqualTo(AttemptError.REFUSED);
+        assertThat(e.httpStatus()).isEqualTo(row.httpStatus());
+        assertThat(answer.body()).contains(e.message());
+      });
     }
     if (!row.abort()) {
       assertThat(answer.status()).isEqualTo(row.httpStatus());

@@ -61,7 +61,7 @@ class ConsolePagesTest {
     seed();
   }
 
-  /** Users, channels, tokens, redemption codes, options and 13 consume logs, as the pages expect them. */
+  /** Users, channels, tokens, redemption codes, options, 13 consume logs and an error log, as the pages expect them. */
   private static void seed() {
     rootId = stack.row("SELECT id FROM users WHERE username = 'root'").getInteger(0);
     stack.ok(POST, "/api/user/", new JsonObject().put("username", "alice").put("password", "alicepass1"));
@@ -106,6 +106,11 @@ class ConsolePagesTest {
           alice ? aliceId : rootId, now - i * 3000L, "倍率：0.075 × 1 × 4", alice ? "alice" : "root", MODELS[i % 3],
           120L + i * 7, 30 + i, 12 + i, channels.get(i % 3), 300L + i * 40, i % 2 == 0);
     }
+    // and an error row (a failed attempt: type 6 with its status and class)
+    stack.sql("INSERT INTO logs (user_id, created_at, type, content, username, token_name, model_name, channel_id, "
+            + "elapsed_time, http_status, failure_class) VALUES ($1, $2, 6, $3, 'root', 'fastgpt', 'gpt-4o', $4, 90, "
+            + "502, 'TRANSIENT')", rootId, now - 40_000L,
+        "502 TRANSIENT upstream_unreachable: The upstream could not be reached: connection refused", channels.get(0));
     stack.sql("UPDATE users SET quota = quota - 1234567, used_quota = 1234567, request_count = 42 WHERE id = $1",
         rootId);
   }
@@ -359,6 +364,16 @@ class ConsolePagesTest {
     assertThat(browser.driver.findElement(By.cssSelector("[data-testid=log-table] tbody")).getText())
         .contains("alice", "通过兑换码充值");
     assertThat(browser.driver.getCurrentUrl()).contains("type=1").doesNotContainPattern("[?&]p=");
+    // error rows (type 6) apart from consume rows, with their HTTP status
+    new Select(browser.driver.findElement(By.name("type"))).selectByValue("6");
+    browser.driver.findElement(By.cssSelector("[data-testid=log-filters] button[type=submit]")).click();
+    browser.awaitText(By.cssSelector("[data-testid=log-table] tbody"), "upstream could not be reached");
+    awaitRows("log-table", 1);
+    assertThat(browser.driver.findElement(By.cssSelector("[data-testid=log-table] tbody .badge.status")).getText())
+        .isEqualTo("502");
+    assertThat(browser.driver.findElements(By.cssSelector("[data-testid=log-table] tbody .badge.type-6"))).hasSize(1);
+    assertThat(browser.driver.findElement(By.cssSelector("[data-testid=log-table] tbody")).getText())
+        .contains("upstream could not be reached");
   }
 
   @Test

@@ -43,8 +43,10 @@ public final class Settings {
       "Seconds between full reloads of the in-memory snapshots from PostgreSQL; only a backstop, changes are "
           + "pushed through Hazelcast at once.", intRange(1, 86_400));
   public static final Setting<Integer> RELAY_TIMEOUT = of("RELAY_TIMEOUT", "integer seconds >= 0", "0",
-      "Upper bound in seconds for one upstream exchange including the whole stream; 0 means none (the stream "
-          + "idle timeout still applies).", intRange(0, 86_400));
+      "Upper bound in seconds of a whole relayed request: every upstream attempt and retry, including the whole "
+          + "stream; when it passes the upstream is reset, the client gets 504 upstream_timeout (or, once a stream "
+          + "has started, an error event) and no further attempt is made. 0 means none (One API's default).",
+      intRange(0, 86_400));
   public static final Setting<Integer> GLOBAL_API_RATE_LIMIT = of("GLOBAL_API_RATE_LIMIT", "integer >= 0", "480",
       "Requests per 3 minutes per client IP on /api and the dashboard billing routes; 0 turns it off.",
       intRange(0, 1_000_000_000));
@@ -211,8 +213,15 @@ public final class Settings {
           + "Behind a reverse proxy or load balancer set it to the proxy's addresses: otherwise every client shares "
           + "the proxy's address and its login limits (CRITICAL_RATE_LIMIT).", Parsers::string);
   public static final Setting<Integer> STREAM_IDLE_TIMEOUT = of("STREAM_IDLE_TIMEOUT", "integer seconds 1-3600",
-      "120", "An upstream that sends nothing for this many seconds (before or during a stream) is cut, reported as "
-          + "a timeout and, if nothing reached the client yet, retried on another channel.", intRange(1, 3600));
+      "120", "A stream whose upstream sends nothing for this many seconds after its first chunk is cut (error event, "
+          + "billed for what was delivered). Applies only between chunks of a started stream: never to the wait "
+          + "for the first byte or to a non-stream answer (see UPSTREAM_FIRST_BYTE_TIMEOUT, RELAY_TIMEOUT).",
+      intRange(1, 3600));
+  public static final Setting<Integer> UPSTREAM_FIRST_BYTE_TIMEOUT = of("UPSTREAM_FIRST_BYTE_TIMEOUT",
+      "integer seconds >= 0", "0", "Seconds an upstream attempt may take to send its first byte (the response head; "
+          + "for a stream, its first chunk); when it passes, the attempt counts as a timeout and is retried on "
+          + "another channel (RetryTimes) while RELAY_TIMEOUT allows. A channel's config JSON key "
+          + "\"first_byte_timeout\" (seconds) overrides it. 0 means none.", intRange(0, 86_400));
   public static final Setting<Integer> UPSTREAM_CONNECT_TIMEOUT = of("UPSTREAM_CONNECT_TIMEOUT",
       "integer seconds 1-300", "10", "Connect timeout of upstream (provider) connections.", intRange(1, 300));
   public static final Setting<Integer> UPSTREAM_MAX_CONNECTIONS = of("UPSTREAM_MAX_CONNECTIONS",
@@ -264,7 +273,8 @@ public final class Settings {
       HEALTH_LEADER_LEASE,
       // relay
 
-      MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT, UPSTREAM_MAX_CONNECTIONS,
+      MAX_REQUEST_BODY_MB, TRUSTED_PROXIES, STREAM_IDLE_TIMEOUT, UPSTREAM_FIRST_BYTE_TIMEOUT, UPSTREAM_CONNECT_TIMEOUT,
+      UPSTREAM_MAX_CONNECTIONS,
       USAGE_SPILL_DIR, USAGE_EVENT_LINGER_MS, BALANCE_LEASE_MAX_QUOTA,
       // billing
       CHANNEL_UPDATE_FREQUENCY, LOG_RETENTION_DAYS, USAGE_DEDUP_RETENTION_DAYS);

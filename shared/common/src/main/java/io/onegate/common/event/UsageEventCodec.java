@@ -75,6 +75,22 @@ public final class UsageEventCodec {
     g.writeStringField("balance_epoch", e.balanceEpoch());
     g.writeNumberField("user_quota_generation", e.userQuotaGeneration());
     g.writeNumberField("token_quota_generation", e.tokenQuotaGeneration());
+    if (!e.errors().isEmpty()) {
+      g.writeArrayFieldStart("errors");
+      for (AttemptError a : e.errors()) {
+        g.writeStartObject();
+        g.writeNumberField("channel_id", a.channelId());
+        g.writeNumberField("channel_type", a.channelType());
+        g.writeStringField("model", a.model());
+        g.writeNumberField("http_status", a.httpStatus());
+        g.writeStringField("failure_class", a.failureClass());
+        g.writeStringField("code", a.code());
+        g.writeStringField("message", a.message());
+        g.writeNumberField("latency_ms", a.latencyMillis());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
   }
 
   private static UsageEvent read(JsonParser p) throws IOException {
@@ -108,6 +124,7 @@ public final class UsageEventCodec {
     String epoch = null;
     long userGeneration = UsageEvent.UNKNOWN_GENERATION;
     long tokenGeneration = UsageEvent.UNKNOWN_GENERATION;
+    java.util.List<AttemptError> errors = java.util.List.of();
     String field;
     while ((field = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
@@ -142,6 +159,7 @@ public final class UsageEventCodec {
         case "balance_epoch" -> epoch = text(p, field);
         case "user_quota_generation" -> userGeneration = longValue(p, field);
         case "token_quota_generation" -> tokenGeneration = longValue(p, field);
+        case "errors" -> errors = errors(p);
         default -> p.skipChildren();
       }
     }
@@ -150,7 +168,47 @@ public final class UsageEventCodec {
     }
     return new UsageEvent(version, requestId, ts, type, userId, username, tokenId, tokenName, tokenUnlimited,
         channelId, channelType, group, requestedModel, model, promptTokens, completionTokens, quota, preConsumed,
-        stream, latency, status, httpStatus, content, reset, epoch, userGeneration, tokenGeneration);
+        stream, latency, status, httpStatus, content, reset, epoch, userGeneration, tokenGeneration, errors);
+  }
+
+  /** The {@code errors} array (current token: its start); unknown fields of an entry are skipped. */
+  private static java.util.List<AttemptError> errors(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new IllegalArgumentException("usage event field errors is not an array");
+    }
+    java.util.List<AttemptError> out = new java.util.ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      int channelId = 0;
+      int channelType = 0;
+      String model = null;
+      int httpStatus = 0;
+      String failureClass = null;
+      String code = null;
+      String message = null;
+      long latency = 0;
+      String field;
+      while ((field = p.nextFieldName()) != null) {
+        if (p.nextToken() == JsonToken.VALUE_NULL) {
+          continue;
+        }
+        switch (field) {
+          case "channel_id" -> channelId = intValue(p, field);
+          case "channel_type" -> channelType = intValue(p, field);
+          case "model" -> model = text(p, field);
+          case "http_status" -> httpStatus = intValue(p, field);
+          case "failure_class" -> failureClass = text(p, field);
+          case "code" -> code = text(p, field);
+          case "message" -> message = text(p, field);
+          case "latency_ms" -> latency = longValue(p, field);
+          default -> p.skipChildren();
+        }
+      }
+      out.add(new AttemptError(channelId, channelType, model, httpStatus, failureClass, code, message, latency));
+    }
+    if (p.currentToken() != JsonToken.END_ARRAY) {
+      throw new IllegalArgumentException("usage event field errors holds a non-object");
+    }
+    return out;
   }
 
   private static long longValue(JsonParser p, String field) throws IOException {

@@ -1,8 +1,10 @@
 package io.onegate.common.event;
 
 /**
- * Where the relay hands the facts of its requests: one {@link UsageEvent} per admitted request and one
- * {@link AttemptOutcome} per upstream attempt. The gateway's implementation delivers them to Kafka
+ * Where the relay hands the facts of its requests: one {@link UsageEvent} per admitted request, one
+ * {@link AttemptOutcome} per upstream attempt, and a {@link UsageEvent} of type {@link UsageEvent#TYPE_ERROR} for a
+ * request refused before admission whose caller is known (rate-bounded per user by the relay; it reserved nothing,
+ * so it charges nothing: the billing worker only writes its error log row). The gateway's implementation delivers them to Kafka
  * ({@code EventEmitter}); tests record them ({@code RecordingUsageSink}).
  *
  * <p>Contract of both methods (OkHttp's {@code EventListener} rule): called on the request's event loop; return in
@@ -19,7 +21,7 @@ package io.onegate.common.event;
  */
 public interface UsageSink {
 
-  /** The settled charge of one admitted request (exactly once per request). */
+  /** The settled charge of one admitted request (exactly once per request), or a refused request's error event. */
   void usage(UsageEvent event);
 
   /** How one upstream attempt ended (exactly once per attempt). */

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Observes an OpenAI-format stream that is passed through byte for byte: it re-emits nothing and only records
- * the upstream's usage chunk (when present) and the delivered text (content, tool-call arguments, completion
- * text) for the fallback estimate. Per attempt, single event loop; malformed chunks are skipped.
+ * the upstream's usage chunk (when present) and the delivered text (content, reasoning, tool-call and legacy
+ * {@code function_call} names and arguments, completion text) for the fallback estimate. Per attempt, single event loop; malformed chunks are skipped.
  */
 public final class OpenAiStreamObserver implements StreamTranslator {
   private final StringBuilder text = new StringBuilder();
@@ -50,26 +50,8 @@ public final class OpenAiStreamObserver implements StreamTranslator {
     if (choice.getValue("text") instanceof String s) {
       text.append(s);
     }
-    if (!(choice.getValue("delta") instanceof JsonObject delta)) {
-      return;
-    }
-    if (delta.getValue("content") instanceof String s) {
-      text.append(s);
-    }
-    if (delta.getValue("reasoning_content") instanceof String s) {
-      text.append(s);
-    }
-    if (delta.getValue("tool_calls") instanceof JsonArray calls) {
-      for (Object o : calls) {
-        if (o instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
-          if (fn.getValue("name") instanceof String name) {
-            text.append(name);
-          }
-          if (fn.getValue("arguments") instanceof String args) {
-            text.append(args);
-          }
-        }
-      }
+    if (choice.getValue("delta") instanceof JsonObject delta) {
+      OpenAiBodies.appendGenerated(delta, text);
     }
   }
 

@@ -154,4 +154,36 @@ public final class OpenAiBodies {
     }
     return new Usage(prompt, completion, Usage.Source.REPORTED, seconds);
   }
+
+  /**
+   * Appends the generated text of an OpenAI message or stream delta to {@code out}, for estimating completion
+   * tokens: content, reasoning, and the names and arguments of tool calls and of a legacy {@code function_call}.
+   */
+  public static void appendGenerated(JsonObject messageOrDelta, StringBuilder out) {
+    if (messageOrDelta.getValue("content") instanceof String s) {
+      out.append(s);
+    }
+    if (messageOrDelta.getValue("reasoning_content") instanceof String s) {
+      out.append(s);
+    }
+    if (messageOrDelta.getValue("tool_calls") instanceof JsonArray calls) {
+      for (Object o : calls) {
+        if (o instanceof JsonObject call && call.getValue("function") instanceof JsonObject fn) {
+          appendFunction(fn, out);
+        }
+      }
+    }
+    if (messageOrDelta.getValue("function_call") instanceof JsonObject fn) {
+      appendFunction(fn, out); // the legacy functions API: the same name and arguments without tool_calls
+    }
+  }
+
+  private static void appendFunction(JsonObject fn, StringBuilder out) {
+    if (fn.getValue("name") instanceof String name) {
+      out.append(name);
+    }
+    if (fn.getValue("arguments") instanceof String args) {
+      out.append(args);
+    }
+  }
 }
